@@ -1,0 +1,1 @@
+"""Data: read and validate rounds (CSV, Excel), write them, store and load them (SQLAlchemy)."""

@@ -1,0 +1,71 @@
+"""The round's policy (policy.toml): round date, objective weights, limits and solver settings.
+
+Every key is optional; the defaults below are what a round without policy.toml uses. Unknown
+keys are refused, so a misspelt weight cannot silently fall back to its default.
+"""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Weights(BaseModel):
+    """Weights of the secondary objective terms, in euros per unit of the term.
+
+    Cost always counts one euro per euro; the others translate a non-money term into euros
+    a regisseur can reason about ("one km further is worth EUR 2 a week").
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    distance_per_km: Annotated[Decimal, Field(ge=0, le=10000, allow_inf_nan=False)] = Field(
+        default=Decimal("2"), description="Euros per week per km between client and provider."
+    )
+    preference_per_rank: Annotated[Decimal, Field(ge=0, le=10000, allow_inf_nan=False)] = Field(
+        default=Decimal("25"),
+        description="Euros per week per step down the client's ranked preferences "
+        "(unranked providers count as one step below the last).",
+    )
+    continuity: Annotated[Decimal, Field(ge=0, le=10000, allow_inf_nan=False)] = Field(
+        default=Decimal("50"), description="Euros per week saved by staying with the current provider."
+    )
+
+
+class Aging(BaseModel):
+    """How waiting time raises a request's weight within its urgency class."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    per_week: Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)] = Field(
+        default=Decimal("0.02"), description="Extra weight per full week waited (1 = base weight)."
+    )
+    max_weeks: Annotated[int, Field(ge=0, le=520)] = Field(
+        default=52, description="Waiting beyond this many weeks adds nothing more."
+    )
+
+
+SolverName = Literal["auto", "cp-sat", "highs", "scip", "cbc"]
+
+
+class Policy(BaseModel):
+    """Policy of one matching round."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    round_date: date | None = Field(
+        default=None, description="Date the round is held; defaults to the day it runs."
+    )
+    weights: Weights = Field(default_factory=Weights)
+    aging: Aging = Field(default_factory=Aging)
+    market_share_cap: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] | None = Field(
+        default=None, description="Largest share of an intervention's placed units per provider."
+    )
+    max_distance_km: Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)] | None = Field(
+        default=None, description="Longest admissible distance when both locations are known."
+    )
+    solver: SolverName = Field(default="auto", description="Solver backend.")
+    time_limit_seconds: Annotated[float, Field(gt=0, le=86400, allow_inf_nan=False)] = Field(
+        default=60.0, description="Wall-clock limit of one solve."
+    )
