@@ -108,7 +108,14 @@ INTERVENTIONS = TableSpec(
 PROVIDERS = TableSpec(
     "providers",
     Provider,
-    (_c("provider_id"), _c("name"), _o("agb_code"), _o("lat", N), _o("lon", N), _o("specialisms", L)),
+    (
+        _c("provider_id"),
+        _c("name"),
+        _o("agb_code"),
+        _o("lat", N),
+        _o("lon", N),
+        _o("specialisms", L),
+    ),
     key=("provider_id",),
 )
 CERTIFICATIONS = TableSpec(

@@ -10,7 +10,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from matcher.domain.enums import Funding, Law, Segment, TeamKind, Unit, Urgency
 from matcher.domain.privacy import is_valid_bsn
@@ -22,7 +29,8 @@ MAX_CAPACITY = Decimal("1000000")
 MAX_AMOUNT = Decimal("10000000000")
 
 Identifier = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^;*\s]+$")
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^;*\s]+$"),
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Tariff = Annotated[
@@ -49,7 +57,9 @@ class Intervention(Entity):
     law: Law = Field(description="Law it is granted under.")
     segment: Segment = Field(description="A basic, B indicated, C highly specialised.")
     product_group: Text = Field(description="Product group within the segment.")
-    funding: Funding = Field(description="effort (tariff x volume), output (per arrangement), task.")
+    funding: Funding = Field(
+        description="effort (tariff x volume), output (per arrangement), task."
+    )
     unit: Unit = Field(description="Unit of volume and capacity.")
     tariff_min: Tariff = Field(description="Lowest admissible tariff; protects wages.")
     tariff_max: Tariff = Field(description="Highest admissible tariff; prevents excess margins.")
@@ -57,9 +67,8 @@ class Intervention(Entity):
     @model_validator(mode="after")
     def _band_is_ordered(self) -> Self:
         if self.tariff_min > self.tariff_max:
-            raise ValueError(
-                f"the minimum tariff {self.tariff_min} is above the maximum tariff {self.tariff_max}"
-            )
+            low, high = self.tariff_min, self.tariff_max
+            raise ValueError(f"the minimum tariff {low} is above the maximum tariff {high}")
         return self
 
     def admits_tariff(self, tariff: Decimal) -> bool:
@@ -96,9 +105,7 @@ class Certification(Entity):
     @model_validator(mode="after")
     def _period_is_ordered(self) -> Self:
         if self.valid_to < self.valid_from:
-            raise ValueError(
-                f"valid_to {self.valid_to} lies before valid_from {self.valid_from}"
-            )
+            raise ValueError(f"valid_to {self.valid_to} lies before valid_from {self.valid_from}")
         return self
 
     def covers(self, day: date) -> bool:
@@ -114,7 +121,8 @@ class CapacityRow(Entity):
 
     provider_id: Identifier
     intervention_id: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^;\s]+$")
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^;\s]+$"),
     ] = Field(description="An intervention, or * for the provider's total over all interventions.")
     capacity_units: Volume = Field(description="Weekly volume it can deliver at once.")
 
@@ -230,12 +238,16 @@ class HistoryRecord(Entity):
     @model_validator(mode="after")
     def _dates_are_ordered(self) -> Self:
         if self.started_on is not None and self.started_on < self.received_on:
-            raise ValueError(f"started_on {self.started_on} lies before received_on {self.received_on}")
+            raise ValueError(
+                f"started_on {self.started_on} lies before received_on {self.received_on}"
+            )
         if self.ended_on is not None:
             if self.started_on is None:
                 raise ValueError("ended_on is filled in but started_on is empty")
             if self.ended_on < self.started_on:
-                raise ValueError(f"ended_on {self.ended_on} lies before started_on {self.started_on}")
+                raise ValueError(
+                    f"ended_on {self.ended_on} lies before started_on {self.started_on}"
+                )
         return self
 
 

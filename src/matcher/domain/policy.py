@@ -29,7 +29,8 @@ class Weights(BaseModel):
         "(unranked providers count as one step below the last).",
     )
     continuity: Annotated[Decimal, Field(ge=0, le=10000, allow_inf_nan=False)] = Field(
-        default=Decimal("50"), description="Euros per week saved by staying with the current provider."
+        default=Decimal("50"),
+        description="Euros per week saved by staying with the current provider.",
     )
 
 

@@ -39,7 +39,9 @@ class Round(BaseModel):
     teams: tuple[Team, ...] | None = None
     awards: tuple[Award, ...] | None = None
     history: tuple[HistoryRecord, ...] | None = None
-    policy: Policy | None = Field(default=None, description="None when the round has no policy.toml.")
+    policy: Policy | None = Field(
+        default=None, description="None when the round has no policy.toml."
+    )
 
     def effective_policy(self) -> Policy:
         """The round's policy, or the defaults when it has none."""

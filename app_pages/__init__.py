@@ -1,0 +1,1 @@
+"""Pages of the Streamlit app; each reads like a description of its screen."""

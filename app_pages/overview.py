@@ -1,0 +1,50 @@
+"""Overview page: what is in the loaded round, at a glance."""
+
+import streamlit as st
+
+from app_pages.components import download_buttons
+from app_pages.state import cached_overview
+
+st.title("Round overview")
+overview = cached_overview(st.session_state["db_url"])
+if overview is None:
+    st.info(
+        "There is no round in the database yet. Import one with "
+        "`matcher db init && matcher import data/demo`, or run `make demo`."
+    )
+    st.stop()
+
+when = overview.round_date.isoformat() if overview.round_date else "not set"
+st.caption(f"Round date {when} · database {st.session_state['db_url']}")
+
+counts = overview.counts
+cols = st.columns(5)
+cols[0].metric("Open requests", counts.get("requests", 0))
+cols[1].metric("Providers", counts.get("providers", 0))
+cols[2].metric("Interventions", counts.get("interventions", 0))
+cols[3].metric("Bids", counts.get("bids", 0))
+cols[4].metric("Awarded care", counts.get("awards", 0))
+
+cols = st.columns(3)
+cols[0].metric("Crisis", overview.urgency["crisis"])
+cols[1].metric("High", overview.urgency["high"])
+cols[2].metric("Normal", overview.urgency["normal"])
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Open requests per municipality")
+    st.bar_chart(overview.requests_by_municipality, stack=True)
+with right:
+    st.subheader("Requests received per month")
+    if overview.intake_by_month.empty:
+        st.write("The round has no request history.")
+    else:
+        st.line_chart(overview.intake_by_month)
+
+st.subheader("Interventions")
+st.dataframe(overview.interventions, hide_index=True)
+download_buttons(overview.interventions, "interventions")
+
+st.subheader("Providers")
+st.dataframe(overview.providers, hide_index=True)
+download_buttons(overview.providers, "providers")

@@ -1,0 +1,92 @@
+"""Use-cases around a round's data: initialise the database, import, export, demo.
+
+The faces (CLI, app) call these functions and only render what comes back; every rule
+about what may be written where lives here or below.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from matcher.data.db.engine import database_url, make_engine
+from matcher.data.db.migrate import current_revision, upgrade
+from matcher.data.db.store import ImportRecord, is_empty, load_round, save_round
+from matcher.data.demo import generate_region
+from matcher.data.issues import Issue
+from matcher.data.reader import read_round
+from matcher.data.writer import write_round
+from matcher.domain import Round
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import did: the record written and the warnings worth reading."""
+
+    record: ImportRecord
+    warnings: tuple[Issue, ...]
+    url: str
+
+
+def init_database(db: str | None = None) -> tuple[str, str | None]:
+    """Create or upgrade the schema; returns the database URL and its schema revision."""
+    url = database_url(db)
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        return url, current_revision(engine)
+    finally:
+        engine.dispose()
+
+
+def import_round(path: Path, db: str | None = None, *, replace: bool = False) -> ImportOutcome:
+    """Validate a round directory or workbook, then store it in one transaction.
+
+    Validation runs completely before the database is touched, so a round with any error
+    writes nothing (RoundImportError carries every error found).
+    """
+    result = read_round(Path(path))
+    url = database_url(db)
+    engine = make_engine(url)
+    try:
+        record = save_round(engine, result.round, source=str(path), replace=replace)
+    finally:
+        engine.dispose()
+    return ImportOutcome(record=record, warnings=result.warnings, url=url)
+
+
+def load_current_round(db: str | None = None) -> Round:
+    """The round currently stored in the database."""
+    engine = make_engine(database_url(db))
+    try:
+        return load_round(engine)
+    finally:
+        engine.dispose()
+
+
+def export_round(out_dir: Path, db: str | None = None) -> Round:
+    """Write the stored round as a canonical round directory (replacing out_dir whole)."""
+    round_ = load_current_round(db)
+    write_round(round_, Path(out_dir))
+    return round_
+
+
+def generate_demo(out_dir: Path, seed: int = 2026, round_date: date | None = None) -> Round:
+    """Generate the demo region from a seed and write it as a round directory."""
+    round_ = (
+        generate_region(seed=seed)
+        if round_date is None
+        else generate_region(seed=seed, round_date=round_date)
+    )
+    write_round(round_, Path(out_dir))
+    return round_
+
+
+def stored_round(db: str | None = None) -> Round | None:
+    """The stored round, or None when the database is new, empty or not initialised."""
+    engine = make_engine(database_url(db))
+    try:
+        if current_revision(engine) is None or is_empty(engine):
+            return None
+        return load_round(engine)
+    finally:
+        engine.dispose()

@@ -1,0 +1,97 @@
+"""End to end in a real browser: Debian's chromium, driven by Playwright, against the app
+served by `streamlit run` on the demo region — the path a new user takes."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from matcher.data.reader import read_round
+from matcher.services.rounds import import_round, init_database
+from tests.paths import APP, DEMO, SCREENSHOTS
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on the demo region, served on a free local port."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'demo.sqlite'}"
+    init_database(url)
+    import_round(DEMO, url)
+    port = free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    env = {**os.environ, "MATCHER_DB": url}
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    ) as server:
+        try:
+            wait_until_healthy(f"http://127.0.0.1:{port}/_stcore/health", server)
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            assert server.stderr is not None
+            server.stderr.close()
+
+
+def wait_until_healthy(health_url: str, server: subprocess.Popen[bytes]) -> None:
+    for _ in range(120):
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit stopped with exit code {server.returncode}")
+        try:
+            with urllib.request.urlopen(health_url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("streamlit did not become healthy within a minute")
+
+
+def test_overview_page_shows_the_demo_region(served_demo: str) -> None:
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run `make system-deps`"
+    demo = read_round(DEMO).round
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1800})
+            page.goto(served_demo)
+            expect(page.get_by_role("heading", name="Round overview")).to_be_visible(timeout=60_000)
+            metric = page.get_by_test_id("stMetric").filter(has_text="Open requests")
+            expect(metric).to_contain_text(f"{len(demo.requests):,}", timeout=60_000)
+            expect(page.get_by_text("Open requests per municipality")).to_be_visible()
+            expect(page.get_by_test_id("stException")).to_have_count(0)
+            page.wait_for_timeout(1500)  # let the charts draw before the screenshot
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "overview.png"), full_page=True)
+        finally:
+            browser.close()
