@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from matcher.data.db.store import DatabaseNotEmpty, DatabaseNotInitialised
+from matcher.data.db.store import DatabaseNotEmptyError, DatabaseNotInitialisedError
 from matcher.data.issues import Issue, RoundImportError
 from matcher.services import rounds
 
@@ -67,7 +67,7 @@ def import_(
         _print_issues(exc.errors, title=f"{path} was not imported", limit=None)
         err.print(f"[bold red]Nothing was imported:[/] {len(exc.errors)} problem(s) to fix first.")
         raise typer.Exit(1) from None
-    except (DatabaseNotEmpty, DatabaseNotInitialised) as exc:
+    except (DatabaseNotEmptyError, DatabaseNotInitialisedError) as exc:
         err.print(f"[bold red]Nothing was imported:[/] {exc}")
         raise typer.Exit(1) from None
     if outcome.warnings:
@@ -88,7 +88,7 @@ def export(
     """Write the stored round as a round directory of CSV files."""
     try:
         round_ = rounds.export_round(out_dir, db)
-    except DatabaseNotInitialised as exc:
+    except DatabaseNotInitialisedError as exc:
         err.print(f"[bold red]Nothing was exported:[/] {exc}")
         raise typer.Exit(1) from None
     out.print(f"Exported {len(round_.requests)} requests and the rest of the round to {out_dir}.")

@@ -1,0 +1,146 @@
+"""The database schema: one table per file of the round contract, plus bookkeeping.
+
+Tables and columns carry the contract's names, so SQL written against the database reads
+like the round files. List columns (specialisms, preferences, exclusions) become child
+tables with a rank, so queries can use them and their order survives. Every round table has
+a `position` column: rows come back in the order they were imported.
+
+Bookkeeping: `imports` (every import ever done; never cleared) and `round_state` (one row
+when a round is stored: which import it came from, which optional files it had, its policy).
+"""
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    Double,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from matcher.data.contract import TABLES, Kind, TableSpec
+from matcher.data.contract import Column as ContractColumn
+from matcher.data.db.types import ExactDecimal
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# References enforced by the database. Some contract references are deliberately absent:
+# capacity's intervention may be `*`, teams.csv is optional, an award may be for a request
+# of an earlier round, and history lists requests of the past.
+REFERENCES: dict[tuple[str, str], str] = {
+    ("certifications", "provider_id"): "providers.provider_id",
+    ("certifications", "intervention_id"): "interventions.intervention_id",
+    ("capacity", "provider_id"): "providers.provider_id",
+    ("requests", "intervention_id"): "interventions.intervention_id",
+    ("requests", "current_provider"): "providers.provider_id",
+    ("bids", "request_id"): "requests.request_id",
+    ("bids", "provider_id"): "providers.provider_id",
+    ("offers", "provider_id"): "providers.provider_id",
+    ("offers", "intervention_id"): "interventions.intervention_id",
+    ("awards", "provider_id"): "providers.provider_id",
+    ("awards", "intervention_id"): "interventions.intervention_id",
+    ("history", "intervention_id"): "interventions.intervention_id",
+    ("history", "provider_id"): "providers.provider_id",
+}
+# The value column of each list's child table, and what it refers to.
+LIST_VALUES: dict[str, tuple[str, str | None]] = {
+    "specialisms": ("specialism", None),
+    "preferred_providers": ("provider_id", "providers.provider_id"),
+    "excluded_providers": ("provider_id", "providers.provider_id"),
+    "required_specialisms": ("specialism", None),
+}
+ID_LENGTH = 64
+TEXT_LENGTH = 200
+
+
+def _column_type(column: ContractColumn) -> object:
+    if column.kind is Kind.DATE:
+        return Date()
+    if column.kind is Kind.NUMBER:
+        if column.name in ("lat", "lon"):
+            return Double()
+        if column.name in ("units", "capacity_units"):
+            return ExactDecimal(14, 2)
+        return ExactDecimal(16, 2)
+    if column.name in ("name", "product_group", "municipality"):
+        return String(TEXT_LENGTH)
+    return String(ID_LENGTH)
+
+
+def _round_table(spec: TableSpec) -> Table:
+    columns: list[Column[object] | ForeignKeyConstraint] = [
+        Column("position", Integer, nullable=False)
+    ]
+    for c in spec.columns:
+        if c.kind is Kind.LIST:
+            continue
+        reference = REFERENCES.get((spec.name, c.name))
+        args: list[object] = [ForeignKey(reference)] if reference else []
+        columns.append(
+            Column(
+                c.name,
+                _column_type(c),  # type: ignore[arg-type]
+                *args,
+                primary_key=c.name in spec.key,
+                nullable=not c.required,
+            )
+        )
+    return Table(spec.name, metadata, *columns)
+
+
+def _list_table(spec: TableSpec, column: ContractColumn) -> Table:
+    parent_key = spec.key[0]
+    value_name, reference = LIST_VALUES[column.name]
+    value_args: list[object] = [ForeignKey(reference)] if reference else []
+    return Table(
+        f"{spec.name}_{column.name}",
+        metadata,
+        Column(
+            parent_key,
+            String(ID_LENGTH),
+            ForeignKey(f"{spec.name}.{parent_key}", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        Column("rank", Integer, primary_key=True),
+        Column(value_name, String(TEXT_LENGTH), *value_args, nullable=False),  # type: ignore[arg-type]
+    )
+
+
+round_tables: dict[str, Table] = {spec.name: _round_table(spec) for spec in TABLES}
+list_tables: dict[tuple[str, str], Table] = {
+    (spec.name, c.name): _list_table(spec, c)
+    for spec in TABLES
+    for c in spec.columns
+    if c.kind is Kind.LIST
+}
+
+imports = Table(
+    "imports",
+    metadata,
+    Column("import_id", Integer, primary_key=True, autoincrement=True),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("counts", JSON, nullable=False),
+)
+
+round_state = Table(
+    "round_state",
+    metadata,
+    Column("singleton", Integer, primary_key=True),  # always 1: one stored round
+    Column("import_id", Integer, ForeignKey("imports.import_id"), nullable=False),
+    Column("optional_files", JSON, nullable=False),  # names of the optional tables present
+    Column("policy", JSON, nullable=True),  # None when the round had no policy.toml
+)

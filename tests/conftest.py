@@ -1,0 +1,45 @@
+"""Shared fixtures: a fresh database per test, on SQLite and on PostgreSQL.
+
+The PostgreSQL server at 127.0.0.1:5432 is part of every project machine and of CI; when it
+cannot be reached the PostgreSQL tests fail (they are never skipped).
+"""
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
+PG_URL = "postgresql://postgres@127.0.0.1:5432/{name}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped after the test."""
+    name = f"matcher_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:  # pragma: no cover - only on a broken machine
+        pytest.fail(f"PostgreSQL at 127.0.0.1:5432 is required for these tests: {exc}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield PG_URL.format(name=name)
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A new SQLite database file."""
+    return f"sqlite:///{tmp_path / 'matcher.sqlite'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """A new, empty database on each backend in turn."""
+    fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    url: str = request.getfixturevalue(fixture)
+    return url
