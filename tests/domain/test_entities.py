@@ -49,7 +49,7 @@ def test_tariff_band_bounds_are_inclusive() -> None:
 
 
 def test_band_with_minimum_above_maximum_is_refused() -> None:
-    with pytest.raises(ValidationError, match="minimum tariff 90 is above the maximum tariff 85"):
+    with pytest.raises(ValidationError, match="tariff_min 90 is above tariff_max 85"):
         Intervention(**{**INTERVENTION, "tariff_min": "90"})
 
 
@@ -88,12 +88,12 @@ def test_identifiers_refuse_spaces_separators_and_the_wildcard(bad_id: str) -> N
 
 
 def test_location_needs_both_coordinates() -> None:
-    with pytest.raises(ValidationError, match="both lat and lon"):
+    with pytest.raises(ValidationError, match="lat and lon go together"):
         Provider(provider_id="P1", name="Zorg BV", lat=52.38)
 
 
 def test_a_provider_cannot_be_both_preferred_and_excluded() -> None:
-    with pytest.raises(ValidationError, match="P2 is both preferred and excluded"):
+    with pytest.raises(ValidationError, match="P2 is in both preferred_providers and excluded_providers"):
         Request(**REQUEST, preferred_providers=("P1", "P2"), excluded_providers=("P2",))
 
 

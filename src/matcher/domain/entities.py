@@ -68,7 +68,7 @@ class Intervention(Entity):
     def _band_is_ordered(self) -> Self:
         if self.tariff_min > self.tariff_max:
             low, high = self.tariff_min, self.tariff_max
-            raise ValueError(f"the minimum tariff {low} is above the maximum tariff {high}")
+            raise ValueError(f"tariff_min {low} is above tariff_max {high}")
         return self
 
     def admits_tariff(self, tariff: Decimal) -> bool:
@@ -165,7 +165,9 @@ class Request(Entity):
         _check_location(self.lat, self.lon)
         both = sorted(set(self.preferred_providers) & set(self.excluded_providers))
         if both:
-            raise ValueError(f"provider {', '.join(both)} is both preferred and excluded")
+            raise ValueError(
+                f"provider {', '.join(both)} is in both preferred_providers and excluded_providers"
+            )
         if len(set(self.preferred_providers)) != len(self.preferred_providers):
             raise ValueError("a provider appears twice in preferred_providers")
         return self
@@ -253,4 +255,4 @@ class HistoryRecord(Entity):
 
 def _check_location(lat: float | None, lon: float | None) -> None:
     if (lat is None) != (lon is None):
-        raise ValueError("give both lat and lon, or neither")
+        raise ValueError("lat and lon go together: give both, or neither")

@@ -1,0 +1,245 @@
+"""Read and check a round: a directory of CSV files, or one Excel workbook.
+
+Everything is checked before anything is used: each cell (numbers, dates, lists), each row
+(the entity's own rules), then the files together (unique keys, references, volumes). All
+errors of all files are collected and raised together in one RoundImportError, so a user
+fixes a file once, not once per error. Reading never writes anything.
+
+Decisions:
+- A bid (or standing offer) whose tariff lies outside its intervention's band is kept with
+  a warning: matching never admits it, but a what-if that widens the band can.
+- A bid from a provider not certified on the request's start date is kept silently:
+  certificates change between bidding and matching; matching simply does not admit it.
+- A certified provider with neither a capacity row for the intervention nor a `*` row
+  gets a warning: it has no capacity.
+- Columns that are not in the contract are ignored with a warning.
+- Rows whose cells are all empty are skipped (spreadsheets leave them behind).
+"""
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from matcher.data.cells import CellError, parse_date, parse_number, split_list
+from matcher.data.contract import POLICY_FILE, TABLES, Kind, TableSpec
+from matcher.data.issues import Issue, RoundImportError, Severity
+from matcher.data.messages import plain_message
+from matcher.data.references import Checker
+from matcher.data.sources import RawTable, SourceError, read_csv, workbook_sheets
+from matcher.domain import Policy, Round
+from matcher.domain.entities import Entity
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """A round that passed every check, and the warnings worth reading."""
+
+    round: Round
+    warnings: tuple[Issue, ...]
+
+
+def read_round(path: Path) -> ReadResult:
+    """Read and check the round at path; raise RoundImportError listing every error."""
+    path = Path(path)
+    issues: list[Issue] = []
+    raw_tables, unreadable, policy_source = _sources(path, issues)
+    tables: dict[str, list[tuple[int, Entity]]] = {}
+    labels: dict[str, str] = {}
+    incomplete: set[str] = set(unreadable)
+    for spec in TABLES:
+        raw = raw_tables.get(spec.name)
+        if raw is None:
+            if spec.required and spec.name not in unreadable:
+                where = path.name if path.is_file() else spec.filename
+                what = f"has no sheet '{spec.name}'" if path.is_file() else "is missing"
+                issues.append(Issue(where, f"{what}; every round needs {spec.filename}"))
+            continue
+        labels[spec.name] = raw.label
+        errors_before = len(issues)
+        rows = _read_table(spec, raw, issues)
+        if rows is None:
+            incomplete.add(spec.name)
+            continue
+        tables[spec.name] = rows
+        if any(i.severity is Severity.ERROR for i in issues[errors_before:]):
+            incomplete.add(spec.name)
+    policy = _read_policy(policy_source, issues)
+    issues.extend(Checker(dict(tables), labels, incomplete).run())
+    errors = [i for i in issues if i.severity is Severity.ERROR]
+    if errors:
+        raise RoundImportError(issues)
+    content: dict[str, Any] = {name: tuple(e for _, e in rows) for name, rows in tables.items()}
+    round_ = Round.model_validate({**content, "policy": policy})
+    return ReadResult(round_, tuple(i for i in issues if i.severity is Severity.WARNING))
+
+
+PolicySource = tuple[str, dict[str, Any] | str] | None  # (label, parsed sheet or TOML text)
+
+
+def _sources(path: Path, issues: list[Issue]) -> tuple[dict[str, RawTable], set[str], PolicySource]:
+    """The raw tables, the tables present but unreadable, and the policy source."""
+    tables: dict[str, RawTable] = {}
+    unreadable: set[str] = set()
+    if not path.exists():
+        issues.append(Issue(str(path), "does not exist"))
+        return tables, unreadable, None
+    if path.is_file():
+        if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+            message = "is neither a round directory nor an Excel workbook (.xlsx)"
+            issues.append(Issue(path.name, message))
+            return tables, unreadable, None
+        try:
+            sheets = workbook_sheets(path)
+        except SourceError as exc:
+            issues.append(exc.issue)
+            return tables, {t.name for t in TABLES}, None
+        policy = sheets.pop("policy", None)
+        tables = {name: raw for name, raw in sheets.items() if name in {t.name for t in TABLES}}
+        policy_source = None if policy is None else (policy.label, _policy_sheet(policy, issues))
+        return tables, unreadable, policy_source
+    for spec in TABLES:
+        file = path / spec.filename
+        if file.exists():
+            try:
+                tables[spec.name] = read_csv(file)
+            except SourceError as exc:
+                issues.append(exc.issue)
+                unreadable.add(spec.name)
+    toml_file = path / POLICY_FILE
+    policy_text = toml_file.read_text(encoding="utf-8") if toml_file.exists() else None
+    return tables, unreadable, None if policy_text is None else (POLICY_FILE, policy_text)
+
+
+def _read_table(
+    spec: TableSpec, raw: RawTable, issues: list[Issue]
+) -> list[tuple[int, Entity]] | None:
+    """The rows of one table as entities; None when the header makes reading pointless."""
+    position: dict[str, int] = {}
+    header_ok = True
+    known = set(spec.column_names)
+    for index, name in enumerate(raw.header):
+        key = name.lower()
+        if key in position:
+            issues.append(Issue(raw.label, "appears twice in the header", 1, name))
+            header_ok = False
+        elif key in known:
+            position[key] = index
+        elif key:
+            message = "is not part of the round format and is ignored"
+            issues.append(Issue(raw.label, message, 1, name, Severity.WARNING))
+    for column in spec.required_columns:
+        if column not in position:
+            issues.append(Issue(raw.label, "is missing from the header", 1, column))
+            header_ok = False
+    if not header_ok:
+        return None
+    entities: list[tuple[int, Entity]] = []
+    for number, cells in raw.rows:
+        entity = _read_row(spec, raw.label, number, cells, position, issues)
+        if entity is not None:
+            entities.append((number, entity))
+    return entities
+
+
+def _read_row(
+    spec: TableSpec,
+    label: str,
+    number: int,
+    cells: list[str],
+    position: dict[str, int],
+    issues: list[Issue],
+) -> Entity | None:
+    values: dict[str, Any] = {}
+    raw_text: dict[str, str] = {}
+    flagged: set[str] = set()
+    for column in spec.columns:
+        index = position.get(column.name)
+        text = cells[index].strip() if index is not None and index < len(cells) else ""
+        if not text:
+            continue
+        raw_text[column.name] = text
+        try:
+            values[column.name] = _convert(column.kind, text)
+        except CellError as exc:
+            issues.append(Issue(label, str(exc), number, column.name))
+            flagged.add(column.name)
+    try:
+        entity = spec.entity.model_validate(values)
+    except ValidationError as exc:
+        for error in exc.errors():
+            column_name = (
+                str(error["loc"][0]) if error["loc"] else _column_named(spec, error["msg"])
+            )
+            if column_name in flagged:
+                continue
+            message = plain_message(error, raw_text.get(column_name or ""))
+            issues.append(Issue(label, message, number, column_name))
+        return None
+    return None if flagged else entity
+
+
+def _convert(kind: Kind, text: str) -> Any:
+    if kind is Kind.NUMBER:
+        return parse_number(text)
+    if kind is Kind.DATE:
+        return parse_date(text)
+    if kind is Kind.LIST:
+        return split_list(text)
+    return text
+
+
+def _column_named(spec: TableSpec, message: str) -> str | None:
+    """The first contract column a cross-field message names (the place to look)."""
+    words = message.replace(",", " ").split()
+    return next((w for w in words if w in spec.column_names), None)
+
+
+def _policy_sheet(raw: RawTable, issues: list[Issue]) -> dict[str, Any]:
+    """A `policy` sheet of key/value rows as nested settings (`weights.continuity`)."""
+    settings: dict[str, Any] = {}
+    for number, cells in raw.rows:
+        key = cells[0].strip() if cells else ""
+        value = cells[1].strip() if len(cells) > 1 else ""
+        if not key:
+            issues.append(Issue(raw.label, "has a value without a key", number, "key"))
+            continue
+        target = settings
+        *parents, leaf = key.split(".")
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[leaf] = value
+    return settings
+
+
+def _read_policy(source: PolicySource, issues: list[Issue]) -> Policy | None:
+    if source is None:
+        return None
+    label, content = source
+    if isinstance(content, str):
+        try:
+            content = tomllib.loads(content)
+        except tomllib.TOMLDecodeError as exc:
+            issues.append(Issue(label, f"is not valid TOML: {exc}"))
+            return None
+    try:
+        return Policy.model_validate(content)
+    except ValidationError as exc:
+        for error in exc.errors():
+            key = ".".join(str(part) for part in error["loc"])
+            value = _lookup(content, error["loc"])
+            issues.append(Issue(label, plain_message(error, value), None, key))
+        return None
+
+
+def _lookup(settings: dict[str, Any], loc: tuple[int | str, ...]) -> str | None:
+    value: Any = settings
+    for part in loc:
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return None if isinstance(value, dict) else str(value)

@@ -1,0 +1,128 @@
+"""Raw tables from a round directory (CSV files) or a round workbook (one sheet per file).
+
+A raw table is a header and rows of text cells, each row with the number a spreadsheet
+shows for it (header = row 1). Encoding and delimiter of a CSV file are detected: UTF-8 with
+or without a byte-order mark, UTF-16 with one, else Windows-1252 (what Dutch Excel writes);
+`,`, `;` or tab, whichever the header line uses most.
+"""
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from matcher.data.issues import Issue
+
+DELIMITERS = (",", ";", "\t")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as text, before any checking."""
+
+    label: str  # how issues name it: `requests.csv` or `round.xlsx, sheet requests`
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (row number, cells)
+
+
+class SourceError(Exception):
+    """The table cannot be read at all; carries the issue to report."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(str(issue))
+        self.issue = issue
+
+
+def decode(data: bytes, label: str) -> str:
+    """The text of a CSV file, whatever encoding a spreadsheet saved it in."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le")):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="strict")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise SourceError(
+            Issue(label, "is not a text file in UTF-8 or Windows-1252; save it as CSV (UTF-8)")
+        ) from None
+
+
+def read_csv(path: Path) -> RawTable:
+    """A CSV file as a raw table."""
+    label = path.name
+    data = path.read_bytes()
+    if not data:
+        raise SourceError(
+            Issue(label, "the file is empty (0 bytes); it needs at least a header row")
+        )
+    text = decode(data, label)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(DELIMITERS, key=first_line.count)
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return _raw_table(label, ((n, list(cells)) for n, cells in enumerate(records, start=1)))
+
+
+def _raw_table(label: str, numbered: Iterator[tuple[int, list[str]]]) -> RawTable:
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    for number, cells in numbered:
+        if header is None:
+            if any(c.strip() for c in cells):
+                header = cells  # blank lines above the header are tolerated
+            continue
+        if any(c.strip() for c in cells):
+            rows.append((number, cells))
+    if header is None:
+        raise SourceError(Issue(label, "has no header row"))
+    return RawTable(label, [h.strip() for h in header], rows)
+
+
+def workbook_sheets(path: Path) -> dict[str, RawTable]:
+    """Every sheet of a workbook as a raw table, by lower-case name without `.csv`."""
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise SourceError(
+            Issue(path.name, f"cannot be opened as an Excel workbook ({exc})")
+        ) from None
+    try:
+        sheets: dict[str, RawTable] = {}
+        for sheet in book.worksheets:
+            name = sheet.title.strip().lower().removesuffix(".csv")
+            label = f"{path.name}, sheet {sheet.title}"
+            rows = (
+                (n, [cell_text(v) for v in values])
+                for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+            )
+            try:
+                sheets[name] = _raw_table(label, rows)
+            except SourceError:
+                continue  # an empty sheet is as good as no sheet
+        return sheets
+    finally:
+        book.close()
+
+
+def cell_text(value: object) -> str:
+    """A workbook cell as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
