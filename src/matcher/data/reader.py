@@ -10,14 +10,15 @@ Decisions:
   a warning: matching never admits it, but a what-if that widens the band can.
 - A bid from a provider not certified on the request's start date is kept silently:
   certificates change between bidding and matching; matching simply does not admit it.
-- A certified provider with neither a capacity row for the intervention nor a `*` row
-  gets a warning: it has no capacity.
+- A provider certified on or after the round date with neither a capacity row for the
+  intervention nor a `*` row gets a warning: it has no capacity.
 - Columns that are not in the contract are ignored with a warning.
 - Rows whose cells are all empty are skipped (spreadsheets leave them behind).
 """
 
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,8 @@ def read_round(path: Path) -> ReadResult:
         if any(i.severity is Severity.ERROR for i in issues[errors_before:]):
             incomplete.add(spec.name)
     policy = _read_policy(policy_source, issues)
-    issues.extend(Checker(dict(tables), labels, incomplete).run())
+    as_of = policy.round_date if policy and policy.round_date else date.today()
+    issues.extend(Checker(dict(tables), labels, incomplete, as_of).run())
     errors = [i for i in issues if i.severity is Severity.ERROR]
     if errors:
         raise RoundImportError(issues)

@@ -6,6 +6,7 @@ row that failed to read would make every reference to it look unknown.
 """
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -21,8 +22,13 @@ class Checker:
     """Collects findings about a round whose rows each passed their own checks."""
 
     def __init__(
-        self, tables: dict[str, Numbered], labels: dict[str, str], incomplete: set[str]
+        self,
+        tables: dict[str, Numbered],
+        labels: dict[str, str],
+        incomplete: set[str],
+        as_of: date,
     ) -> None:
+        self.as_of = as_of  # the round date: certificates that ended before it no longer count
         self.tables = tables
         self.labels = labels
         self.incomplete = incomplete
