@@ -93,7 +93,9 @@ def test_location_needs_both_coordinates() -> None:
 
 
 def test_a_provider_cannot_be_both_preferred_and_excluded() -> None:
-    with pytest.raises(ValidationError, match="P2 is in both preferred_providers and excluded_providers"):
+    with pytest.raises(
+        ValidationError, match="P2 is in both preferred_providers and excluded_providers"
+    ):
         Request(**REQUEST, preferred_providers=("P1", "P2"), excluded_providers=("P2",))
 
 

@@ -13,9 +13,8 @@ from typing import Any
 from matcher.data.contract import TABLES_BY_NAME, TableSpec
 from matcher.data.issues import Issue, Severity
 from matcher.domain import ALL_INTERVENTIONS, WEEKLY_MAXIMUM, Funding, Intervention
-from matcher.domain.entities import Entity
 
-Numbered = Sequence[tuple[int, Entity]]
+Numbered = Sequence[tuple[int, Any]]  # (row number, entity of the table)
 
 
 class Checker:
@@ -186,6 +185,8 @@ class Checker:
         warned: set[tuple[str, str]] = set()
         for row, entity in self.rows("certifications"):
             pair = (entity.provider_id, entity.intervention_id)
+            if entity.valid_to < self.as_of:
+                continue
             if pair in warned or pair in rows or (pair[0], ALL_INTERVENTIONS) in rows:
                 continue
             warned.add(pair)
