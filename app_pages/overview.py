@@ -18,17 +18,19 @@ when = overview.round_date.isoformat() if overview.round_date else "not set"
 st.caption(f"Round date {when} · database {st.session_state['db_url']}")
 
 counts = overview.counts
-cols = st.columns(5)
-cols[0].metric("Open requests", counts.get("requests", 0))
-cols[1].metric("Providers", counts.get("providers", 0))
-cols[2].metric("Interventions", counts.get("interventions", 0))
-cols[3].metric("Bids", counts.get("bids", 0))
-cols[4].metric("Awarded care", counts.get("awards", 0))
+figures = {
+    "Open requests": counts.get("requests", 0),
+    "Providers": counts.get("providers", 0),
+    "Interventions": counts.get("interventions", 0),
+    "Bids": counts.get("bids", 0),
+    "Awarded care": counts.get("awards", 0),
+}
+for column, (label, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
+    column.metric(label, f"{value:,}")
 
-cols = st.columns(3)
-cols[0].metric("Crisis", overview.urgency["crisis"])
-cols[1].metric("High", overview.urgency["high"])
-cols[2].metric("Normal", overview.urgency["normal"])
+st.subheader("Open requests by urgency")
+for column, (label, value) in zip(st.columns(3), overview.urgency.items(), strict=True):
+    column.metric(label.capitalize(), f"{value:,}")
 
 left, right = st.columns(2)
 with left:

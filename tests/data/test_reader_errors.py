@@ -47,10 +47,16 @@ def test_duplicate_id(round_dir: Path) -> None:
     row = append_row(
         round_dir,
         "requests.csv",
-        {"request_id": "R001", "client_ref": "C-999999", "team_id": "CJG-HLM",
-         "intervention_id": "45A48", "units": "1", "start_date": "2026-12-01",
-         "urgency": "normal"},
-    )  # fmt: skip
+        {
+            "request_id": "R001",
+            "client_ref": "C-999999",
+            "team_id": "CJG-HLM",
+            "intervention_id": "45A48",
+            "units": "1",
+            "start_date": "2026-12-01",
+            "urgency": "normal",
+        },
+    )
     assert_error(round_dir, "requests.csv", row, "request_id", "already in row 2")
 
 

@@ -160,10 +160,11 @@ class Checker:
         """Kept on purpose (a wider band in a what-if may admit them); never admissible now."""
         band = {i.intervention_id: i for _, i in self._interventions()}
         intervention_of = {e.request_id: e.intervention_id for _, e in self.rows("requests")}
-        for table, find in (
+        finders: tuple[tuple[str, Callable[[Any], str | None]], ...] = (
             ("bids", lambda e: intervention_of.get(e.request_id)),
             ("offers", lambda e: e.intervention_id),
-        ):
+        )
+        for table, find in finders:
             for row, entity in self.rows(table):
                 intervention = band.get(find(entity) or "")
                 tariff: Decimal = entity.tariff

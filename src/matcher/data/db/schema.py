@@ -88,7 +88,7 @@ def _round_table(spec: TableSpec) -> Table:
         if c.kind is Kind.LIST:
             continue
         reference = REFERENCES.get((spec.name, c.name))
-        args: list[object] = [ForeignKey(reference)] if reference else []
+        args: list[ForeignKey] = [ForeignKey(reference)] if reference else []
         columns.append(
             Column(
                 c.name,
@@ -104,7 +104,7 @@ def _round_table(spec: TableSpec) -> Table:
 def _list_table(spec: TableSpec, column: ContractColumn) -> Table:
     parent_key = spec.key[0]
     value_name, reference = LIST_VALUES[column.name]
-    value_args: list[object] = [ForeignKey(reference)] if reference else []
+    value_args: list[ForeignKey] = [ForeignKey(reference)] if reference else []
     return Table(
         f"{spec.name}_{column.name}",
         metadata,
@@ -115,7 +115,7 @@ def _list_table(spec: TableSpec, column: ContractColumn) -> Table:
             primary_key=True,
         ),
         Column("rank", Integer, primary_key=True),
-        Column(value_name, String(TEXT_LENGTH), *value_args, nullable=False),  # type: ignore[arg-type]
+        Column(value_name, String(TEXT_LENGTH), *value_args, nullable=False),
     )
 
 

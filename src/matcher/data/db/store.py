@@ -71,9 +71,11 @@ def save_round(
     with engine.begin() as connection:
         _lock_round(connection)
         imported_at = datetime.now(UTC)
-        import_id = connection.execute(
+        inserted = connection.execute(
             imports.insert().values(imported_at=imported_at, source=source, counts=counts)
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        assert inserted is not None
+        import_id: int = inserted[0]
         stored = connection.execute(select(func.count()).select_from(round_state)).scalar_one()
         if stored and not replace:
             raise DatabaseNotEmptyError(

@@ -265,7 +265,7 @@ def _open_requests(
                 excluded_providers=excluded,
                 current_provider=current[0] if current else None,
                 required_specialisms=required,
-                waiting_since=case.received if rng.random() < 0.9 else None,
+                waiting_since=case.received,  # with the history: the full intake
             )
         )
     return requests
