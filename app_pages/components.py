@@ -6,6 +6,10 @@ import pandas as pd
 import streamlit as st
 
 
+# crisis, high, normal: alarm red, amber, calm blue, in the order of the urgency columns
+URGENCY_COLOURS = ["#c0392b", "#f39c12", "#5d8aa8"]
+
+
 def download_buttons(frame: pd.DataFrame, name: str) -> None:
     """CSV and Excel downloads of a table, side by side."""
     excel = io.BytesIO()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.components import download_buttons
+from app_pages.components import URGENCY_COLOURS, download_buttons
 from app_pages.state import cached_overview
 
 st.title("Round overview")
@@ -35,7 +35,14 @@ for column, (label, value) in zip(st.columns(3), overview.urgency.items(), stric
 left, right = st.columns(2)
 with left:
     st.subheader("Open requests per municipality")
-    st.bar_chart(overview.requests_by_municipality, stack=True)
+    st.bar_chart(
+        overview.requests_by_municipality,
+        stack=True,
+        horizontal=True,
+        color=URGENCY_COLOURS,
+        x_label="",  # with horizontal bars x is the municipality axis
+        y_label="open requests",
+    )
 with right:
     st.subheader("Requests received per month")
     if overview.intake_by_month.empty:

@@ -90,7 +90,9 @@ def test_overview_page_shows_the_demo_region(served_demo: str) -> None:
             expect(metric).to_contain_text(f"{len(demo.requests):,}", timeout=60_000)
             expect(page.get_by_text("Open requests per municipality")).to_be_visible()
             expect(page.get_by_test_id("stException")).to_have_count(0)
-            page.wait_for_timeout(1500)  # let the charts draw before the screenshot
+            expect(page.get_by_test_id("stDataFrame").first.locator("canvas").first).to_be_visible()
+            expect(page.get_by_text("Deploy")).to_have_count(0)
+            page.wait_for_timeout(2500)  # let the charts and tables draw before the screenshot
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / "overview.png"), full_page=True)
         finally:

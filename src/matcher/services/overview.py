@@ -24,7 +24,7 @@ class RoundOverview:
     urgency: dict[str, int]  # open requests per urgency class
     interventions: pd.DataFrame  # the list with band, open requests and certified providers
     requests_by_municipality: pd.DataFrame  # municipality x urgency
-    intake_by_month: pd.DataFrame  # month x law: requests received (history)
+    intake_by_month: pd.DataFrame  # month x law: requests received, full months only
     providers: pd.DataFrame  # provider, interventions certified on the round date
 
 
@@ -40,7 +40,7 @@ def summarise(round_: Round, today: date | None = None) -> RoundOverview:
         urgency={u.value: urgency.get(u.value, 0) for u in Urgency},
         interventions=_interventions(round_, as_of),
         requests_by_municipality=_by_municipality(round_),
-        intake_by_month=_intake(round_),
+        intake_by_month=_intake(round_, as_of),
         providers=_providers(round_, as_of),
     )
 
@@ -84,13 +84,18 @@ def _by_municipality(round_: Round) -> pd.DataFrame:
     return table.reindex(columns=[u.value for u in Urgency], fill_value=0)
 
 
-def _intake(round_: Round) -> pd.DataFrame:
+def _intake(round_: Round, as_of: date) -> pd.DataFrame:
+    """Requests received per month: past ones (history) plus those still waiting (open
+    requests by waiting_since); without the second the last months would look empty. The
+    month of the round date is left out: it is not over yet."""
     law = {i.intervention_id: i.law.value for i in round_.interventions}
-    history = round_.history or ()
+    received = [(h.received_on, h.intervention_id) for h in round_.history or ()]
+    received += [(r.waiting_since, r.intervention_id) for r in round_.requests if r.waiting_since]
+    this_month = as_of.replace(day=1)
     frame = pd.DataFrame(
         {
-            "month": [h.received_on.replace(day=1) for h in history],
-            "law": [law[h.intervention_id] for h in history],
+            "month": [day.replace(day=1) for day, _ in received if day < this_month],
+            "law": [law[i] for day, i in received if day < this_month],
         }
     )
     if frame.empty:
