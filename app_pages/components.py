@@ -5,7 +5,6 @@ import io
 import pandas as pd
 import streamlit as st
 
-
 # crisis, high, normal: alarm red, amber, calm blue, in the order of the urgency columns
 URGENCY_COLOURS = ["#c0392b", "#f39c12", "#5d8aa8"]
 

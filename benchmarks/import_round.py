@@ -4,7 +4,10 @@ A round of N regions is N demo regions (seeds 1..N) side by side: one shared lis
 interventions, every other identifier prefixed by its region. Prints one line per size and
 backend: rows, CSV size, seconds per phase and peak Python memory while reading.
 
-    python benchmarks/import_round.py --regions 1 5 20 [--postgres URL]
+    python benchmarks/import_round.py --regions 1 5 20 [--postgres]
+
+With --postgres it also stores into a scratch database it creates on the PostgreSQL server
+at 127.0.0.1:5432 and drops afterwards.
 """
 
 import argparse
@@ -12,9 +15,13 @@ import platform
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
+
+import psycopg
 
 from matcher.data.db.engine import make_engine
 from matcher.data.db.migrate import upgrade
@@ -102,15 +109,29 @@ def store_and_load(url: str, round_: Round) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--regions", type=int, nargs="+", default=[1, 5, 20])
-    parser.add_argument("--postgres", help="also store in this PostgreSQL database URL")
+    parser.add_argument("--postgres", action="store_true", help="also store in PostgreSQL")
     args = parser.parse_args()
     print(f"machine: {platform.platform()}, python {platform.python_version()}")
-    with tempfile.TemporaryDirectory() as tmp:
-        urls = [f"sqlite:///{Path(tmp) / 'bench.sqlite'}"]
-        if args.postgres:
-            urls.append(args.postgres)
+    with tempfile.TemporaryDirectory() as tmp, scratch_postgres(args.postgres) as pg_url:
+        urls = [f"sqlite:///{Path(tmp) / 'bench.sqlite'}", *([pg_url] if pg_url else [])]
         for count in args.regions:
             measure(count, urls)
+
+
+@contextmanager
+def scratch_postgres(wanted: bool) -> Iterator[str | None]:
+    """A new database on the local PostgreSQL server, dropped afterwards."""
+    if not wanted:
+        yield None
+        return
+    name = f"matcher_bench_{uuid.uuid4().hex[:10]}"
+    admin_dsn = "host=127.0.0.1 port=5432 user=postgres dbname=test"
+    with psycopg.connect(admin_dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

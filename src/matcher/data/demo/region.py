@@ -62,6 +62,8 @@ def generate_region(seed: int = 2026, round_date: date = date(2026, 11, 23)) -> 
     for number, case in enumerate(started, start=1):
         case.case_id = f"H{number:06d}"
     open_cases = [c for c in cases if c.started is None]
+    for number, case in enumerate(open_cases, start=1):
+        case.case_id = f"R{number:05d}"
     running = [c for c in cases if c.started is not None and c.ended is None]
     capacity = _size_capacity(rng, providers, certified_now, running, open_cases)
     _assign_past_providers(rng, providers, cases)
@@ -78,7 +80,7 @@ def generate_region(seed: int = 2026, round_date: date = date(2026, 11, 23)) -> 
         budgets=tuple(_budgets(rng, requests)),
         teams=tuple(_teams()),
         awards=tuple(_awards(rng, running, round_date)),
-        history=tuple(_history(c) for c in started),
+        history=tuple(_history(c) for c in cases),
         policy=Policy(round_date=round_date, max_distance_km=25),
     )
 
@@ -213,14 +215,16 @@ def _assign_past_providers(
     for p in providers:
         for code in p.products:
             holders[code].append(p)
+    pending: dict[str, list[Case]] = defaultdict(list)
     for case in cases:
-        if case.started is None or case.provider_id is not None:
-            continue
-        pool = holders[case.product.code]
+        if case.started is not None and case.provider_id is None:
+            pending[case.product.code].append(case)
+    for code, todo in pending.items():
+        pool = holders[code]
         weights = np.array([p.weight for p in pool])
-        case.provider_id = pool[
-            int(rng.choice(len(pool), p=weights / weights.sum()))
-        ].provider.provider_id
+        picks = rng.choice(len(pool), size=len(todo), p=weights / weights.sum())
+        for case, pick in zip(todo, picks, strict=True):
+            case.provider_id = pool[int(pick)].provider.provider_id
 
 
 def _open_requests(
@@ -232,7 +236,7 @@ def _open_requests(
 ) -> list[Request]:
     refs = rng.choice(16**6, size=len(cases), replace=False)
     requests = []
-    for number, (case, ref) in enumerate(zip(cases, refs, strict=True), start=1):
+    for case, ref in zip(cases, refs, strict=True):
         product = case.product
         holders = certified_now[product.code]
         crisis = product.group == "crisis" or rng.random() < 0.03
@@ -252,7 +256,7 @@ def _open_requests(
         required = _pick(rng, offered, 1) if offered and rng.random() < 0.06 else ()
         requests.append(
             Request(
-                request_id=f"R{number:05d}",
+                request_id=case.case_id,
                 client_ref=f"C-{int(ref):06X}",
                 team_id=case.team_id,
                 intervention_id=product.code,
