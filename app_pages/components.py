@@ -1,12 +1,14 @@
 """Small reusable widgets."""
 
 import io
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 # crisis, high, normal: alarm red, amber, calm blue, in the order of the urgency columns
-URGENCY_COLOURS = ["#c0392b", "#f39c12", "#5d8aa8"]
+# (typed loosely: st.bar_chart wants a list of its own colour union)
+URGENCY_COLOURS: list[Any] = ["#c0392b", "#f39c12", "#5d8aa8"]
 
 
 def download_buttons(frame: pd.DataFrame, name: str) -> None:

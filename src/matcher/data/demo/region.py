@@ -39,6 +39,7 @@ from matcher.domain import (
     Policy,
     Request,
     Round,
+    Segment,
     Team,
     TeamKind,
     Unit,
@@ -349,7 +350,7 @@ def _offers(rng: np.random.Generator, certified_now: dict[str, list[str]]) -> li
 
 def _budgets(rng: np.random.Generator, requests: list[Request]) -> list[Budget]:
     """Per team and segment: the mid-band cost of its open requests times 0.6-1.4, so some
-    teams can place everything and others run out."""
+    teams can place everything and others run out; a small reserve where nothing waits."""
     product = {p.code: p for p in PRODUCTS}
     need: dict[tuple[str, str], int] = defaultdict(int)
     for r in requests:
@@ -357,9 +358,11 @@ def _budgets(rng: np.random.Generator, requests: list[Request]) -> list[Budget]:
         mid = (item.tariff_min + item.tariff_max) / 2
         need[(r.team_id, item.segment.value)] += match_cost_cents(item.funding, mid, r.units)
     budgets = []
-    for (team, segment), cents in sorted(need.items()):
-        amount = max(500, round(cents / 100 * float(rng.uniform(0.6, 1.4)), -2))
-        budgets.append(Budget(team_id=team, segment=segment, amount=Decimal(int(amount))))
+    for team in sorted(t.team_id for t in _teams()):
+        for segment in (Segment.B, Segment.C):
+            cents = need[(team, segment.value)]
+            amount = max(2_000, round(cents / 100 * float(rng.uniform(0.6, 1.4)), -2))
+            budgets.append(Budget(team_id=team, segment=segment, amount=Decimal(int(amount))))
     return budgets
 
 
