@@ -273,3 +273,12 @@ def test_a_file_that_is_no_workbook(tmp_path: Path) -> None:
     path.write_text("hello", encoding="utf-8")
     errors = import_errors(path)
     assert any("neither a round directory nor an Excel workbook" in e.message for e in errors)
+
+
+def test_a_wrong_client_reference_is_never_repeated_in_the_message(round_dir: Path) -> None:
+    set_cell(round_dir, "requests.csv", 3, "client_ref", "Jan Jansen")
+    errors = import_errors(round_dir)
+    [error] = [e for e in errors if e.column == "client_ref"]
+    assert error.row == 3
+    assert "may not contain spaces" in error.message
+    assert "Jansen" not in str(error)

@@ -34,6 +34,8 @@ from matcher.domain import Policy, Round
 from matcher.domain.entities import Entity
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# Values never repeated in a message: a client reference typed wrongly may be a real name.
+UNREPEATABLE = frozenset({"client_ref"})
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,8 @@ def _read_row(
         text = cells[index].strip() if index is not None and index < len(cells) else ""
         if not text:
             continue
-        raw_text[column.name] = text
+        if column.name not in UNREPEATABLE:
+            raw_text[column.name] = text
         try:
             values[column.name] = _convert(column.kind, text)
         except CellError as exc:
