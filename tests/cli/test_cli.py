@@ -7,6 +7,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from matcher.cli.main import app
+from matcher.data.reader import read_round
 from matcher.services.rounds import stored_round
 from tests.paths import DEMO, TINY, files_of
 
@@ -83,3 +84,15 @@ def test_database_url_comes_from_the_environment(tmp_path: Path) -> None:
     result = runner.invoke(app, ["db", "init"], env={**WIDE, "MATCHER_DB": url})
     assert result.exit_code == 0, result.output
     assert (tmp_path / "env.sqlite").exists()
+
+
+def test_export_as_a_workbook_reads_back_as_the_same_round(db_url: str, tmp_path: Path) -> None:
+    assert matcher("db", "init", "--db", db_url).exit_code == 0
+    assert matcher("import", str(TINY), "--db", db_url).exit_code == 0
+    result = matcher("export", "--out", str(tmp_path / "round.xlsx"), "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert read_round(tmp_path / "round.xlsx").round == read_round(TINY).round
+    workbook = tmp_path / "round.xlsx"
+    assert matcher("db", "init", "--db", f"sqlite:///{tmp_path / 'again.sqlite'}").exit_code == 0
+    again = matcher("import", str(workbook), "--db", f"sqlite:///{tmp_path / 'again.sqlite'}")
+    assert again.exit_code == 0, again.output

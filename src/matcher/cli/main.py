@@ -82,10 +82,13 @@ def import_(
 
 @app.command("export")
 def export(
-    out_dir: Annotated[Path, typer.Option("--out", help="Directory to write the round to.")],
+    out_dir: Annotated[
+        Path,
+        typer.Option("--out", help="A directory for CSV files, or a file name ending in .xlsx."),
+    ],
     db: DbOption = None,
 ) -> None:
-    """Write the stored round as a round directory of CSV files."""
+    """Write the stored round as a round directory of CSV files, or as one Excel workbook."""
     try:
         round_ = rounds.export_round(out_dir, db)
     except DatabaseNotInitialisedError as exc:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
+from openpyxl import Workbook
 
 from matcher.data.contract import LIST_SEPARATOR, POLICY_FILE, TABLES, TableSpec
 from matcher.domain import Policy, Round
@@ -81,6 +82,49 @@ def write_round(round_: Round, out_dir: Path) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def write_workbook(round_: Round, path: Path) -> None:
+    """Write the round as one Excel workbook: a sheet per file, cells as text exactly as in
+    the CSV files (so ids keep their leading zeros), and a `policy` sheet of key/value rows.
+    Written to a temporary file first, then moved into place."""
+    path = Path(path)
+    book = Workbook()
+    assert book.active is not None
+    book.remove(book.active)
+    for spec in TABLES:
+        rows = getattr(round_, spec.name)
+        if rows is None:
+            continue
+        sheet = book.create_sheet(spec.name)
+        sheet.append(list(spec.column_names))
+        for row in rows:
+            sheet.append([format_cell(getattr(row, name)) or None for name in spec.column_names])
+    if round_.policy is not None:
+        sheet = book.create_sheet("policy")
+        sheet.append(["key", "value"])
+        for key, value in _flatten(_plain(round_.policy.model_dump(exclude_defaults=True))):
+            sheet.append([key, format_cell(value)])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, staging = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
+    os.close(handle)
+    try:
+        book.save(staging)
+        os.replace(staging, path)
+    except BaseException:
+        Path(staging).unlink(missing_ok=True)
+        raise
+
+
+def _flatten(settings: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Nested settings as dotted keys: {"weights": {"continuity": 50}} -> weights.continuity."""
+    pairs: list[tuple[str, Any]] = []
+    for key, value in settings.items():
+        if isinstance(value, dict):
+            pairs += _flatten(value, f"{prefix}{key}.")
+        else:
+            pairs.append((f"{prefix}{key}", value))
+    return pairs
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:

@@ -14,7 +14,7 @@ from matcher.data.db.store import ImportRecord, is_empty, load_round, save_round
 from matcher.data.demo import generate_region
 from matcher.data.issues import Issue
 from matcher.data.reader import read_round
-from matcher.data.writer import write_round
+from matcher.data.writer import write_round, write_workbook
 from matcher.domain import Round
 
 
@@ -63,10 +63,14 @@ def load_current_round(db: str | None = None) -> Round:
         engine.dispose()
 
 
-def export_round(out_dir: Path, db: str | None = None) -> Round:
-    """Write the stored round as a canonical round directory (replacing out_dir whole)."""
+def export_round(out: Path, db: str | None = None) -> Round:
+    """Write the stored round: a workbook when out ends in .xlsx, else a round directory
+    (replacing out whole)."""
     round_ = load_current_round(db)
-    write_round(round_, Path(out_dir))
+    if Path(out).suffix.lower() == ".xlsx":
+        write_workbook(round_, Path(out))
+    else:
+        write_round(round_, Path(out))
     return round_
 
 
