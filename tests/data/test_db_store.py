@@ -1,6 +1,7 @@
 """Storage on SQLite and PostgreSQL: exact round-trip, all-or-nothing, replace, migrations."""
 
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from matcher.data.contract import TableSpec
 from matcher.data.db import store
 from matcher.data.db.engine import make_engine
 from matcher.data.db.migrate import current_revision, downgrade, head_revision, upgrade
-from matcher.data.db.schema import imports, metadata
+from matcher.data.db.schema import imports, metadata, round_tables
 from matcher.data.db.store import (
     DatabaseNotEmptyError,
     DatabaseNotInitialisedError,
@@ -128,6 +129,18 @@ def test_database_enforces_references(engine: Engine) -> None:
     with pytest.raises(Exception, match=r"(?i)foreign key"):
         save_round(engine, broken, source="t")
     assert is_empty(engine)
+
+
+def test_amounts_compare_and_sort_as_numbers_in_sql(engine: Engine) -> None:
+    save_round(engine, tiny(), source="t")
+    bids = round_tables["bids"]
+    with engine.connect() as connection:
+        tariffs = connection.execute(
+            select(bids.c.tariff).where(bids.c.tariff > 62).order_by(bids.c.tariff)
+        ).scalars()
+        assert list(tariffs) == [Decimal("64.50"), Decimal("66"), Decimal("70"), Decimal("3100")]
+        total = connection.execute(select(func.sum(bids.c.tariff))).scalar_one()
+        assert Decimal(total) == sum(b.tariff for b in tiny().bids)
 
 
 def test_uninitialised_database_is_named_as_such(db_url: str) -> None:

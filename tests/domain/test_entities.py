@@ -99,9 +99,17 @@ def test_a_provider_cannot_be_both_preferred_and_excluded() -> None:
         Request(**REQUEST, preferred_providers=("P1", "P2"), excluded_providers=("P2",))
 
 
-def test_a_preference_cannot_repeat_a_provider() -> None:
-    with pytest.raises(ValidationError, match="appears twice"):
-        Request(**REQUEST, preferred_providers=("P1", "P1"))
+@pytest.mark.parametrize(
+    "field", ["preferred_providers", "excluded_providers", "required_specialisms"]
+)
+def test_a_list_cannot_repeat_a_value(field: str) -> None:
+    with pytest.raises(ValidationError, match=f"appears twice in {field}"):
+        Request(**{**REQUEST, field: ("P1", "P1")})
+
+
+def test_a_list_value_cannot_hold_the_separator() -> None:
+    with pytest.raises(ValidationError):
+        Provider(provider_id="P1", name="Zorg BV", specialisms=("autism;adhd",))
 
 
 def test_unknown_urgency_is_refused() -> None:

@@ -32,6 +32,8 @@ def plain_message(error: ErrorDetails, raw: str | None) -> str:
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") == _IDENTIFIER_PATTERN:
             return f"{shown} may not contain spaces, ';' or '*'"
+        if ctx.get("pattern") == r"^[^;]+$":
+            return f"{shown} may not contain ';' (it separates the values of a list)"
         if ctx.get("pattern") == r"^\d{8}$":
             return f"{shown} must be exactly 8 digits"
         return f"{shown} is not in the expected form"

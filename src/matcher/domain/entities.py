@@ -39,8 +39,12 @@ Tariff = Annotated[
 Volume = Annotated[Decimal, Field(gt=0, le=MAX_CAPACITY, decimal_places=2, allow_inf_nan=False)]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+# One value of a ';'-separated list cell: it may not contain the separator itself.
+Tag = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^;]+$")
+]
 IdList = tuple[Identifier, ...]
-TagList = tuple[Text, ...]
+TagList = tuple[Tag, ...]
 
 
 class Entity(BaseModel):
@@ -168,8 +172,10 @@ class Request(Entity):
             raise ValueError(
                 f"provider {', '.join(both)} is in both preferred_providers and excluded_providers"
             )
-        if len(set(self.preferred_providers)) != len(self.preferred_providers):
-            raise ValueError("a provider appears twice in preferred_providers")
+        for name in ("preferred_providers", "excluded_providers", "required_specialisms"):
+            values = getattr(self, name)
+            if len(set(values)) != len(values):
+                raise ValueError(f"a value appears twice in {name}")
         return self
 
 

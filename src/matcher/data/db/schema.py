@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Integer,
     MetaData,
+    Numeric,
     String,
     Table,
     Text,
@@ -26,7 +27,6 @@ from sqlalchemy import (
 
 from matcher.data.contract import TABLES, Kind, TableSpec
 from matcher.data.contract import Column as ContractColumn
-from matcher.data.db.types import ExactDecimal
 
 metadata = MetaData(
     naming_convention={
@@ -72,9 +72,12 @@ def _column_type(column: ContractColumn) -> object:
     if column.kind is Kind.NUMBER:
         if column.name in ("lat", "lon"):
             return Double()
+        # NUMERIC on both backends, so SQL compares, sorts and sums amounts as numbers. SQLite
+        # keeps them as doubles: exact for every amount the domain admits (at most 13 digits
+        # with 2 decimals), and SQLAlchemy gives them back as Decimal with 2 decimals.
         if column.name in ("units", "capacity_units"):
-            return ExactDecimal(14, 2)
-        return ExactDecimal(16, 2)
+            return Numeric(14, 2)
+        return Numeric(16, 2)
     if column.name in ("name", "product_group", "municipality"):
         return String(TEXT_LENGTH)
     return String(ID_LENGTH)

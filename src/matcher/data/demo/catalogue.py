@@ -1,10 +1,10 @@
 """The demo region's list of interventions, with the figures that drive its demand.
 
 Codes: the first two digits are the national product category of the iWmo (01-18) or iJw
-(40-50), which every municipality must use; the rest ("K" for Kennemerland and a serial) is
-this region's own product code within the category, as municipalities may define them. The
-"K" keeps them apart from the national standard product code list (own codes may not reuse
-its codes). Tariff bands are plausible 2026 levels.
+(40-50) standard, which every municipality must use; the rest ("K" for Kennemerland and a
+serial) is this region's own product code within the category, as municipalities may define
+them. The "K" keeps them apart from the national standard product code list, whose codes a
+municipality's own codes may not reuse. Tariff bands are plausible 2026 levels.
 Each intervention also carries how much demand it sees and how the market around it is
 built: SHORT ones get too little certified capacity, FLOODED ones far too much.
 """

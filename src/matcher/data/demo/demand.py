@@ -2,9 +2,9 @@
 
 One process makes both. Requests arrive month by month (Poisson, with ~4% growth a year
 and a seasonal pattern: a dip in summer, peaks in autumn and January), wait, start, run
-and end. All of them are the history (the intake record a forecast needs); those not yet
-started on the round date are also the round's open requests (waiting since they were
-received, under the same request id), and those still running are the awarded care.
+and end. Those received before the round date but not yet started are the round's open
+requests (waiting since they were received); the others are history, and those still
+running on the round date are the awarded care.
 """
 
 from dataclasses import dataclass
@@ -41,15 +41,11 @@ class Case:
     started: date | None
     ended: date | None  # None while running or never started
     provider_id: str | None = None
-    case_id: str = ""  # request id: H... once started, else the open request's R...
+    case_id: str = ""  # history id, given once the case is known to have started
 
 
 def generate_cases(rng: np.random.Generator, round_date: date) -> list[Case]:
-    """Every request received in the 36 months before round_date.
-
-    Draws are made in arrays per month and intervention: a Python call per draw would make
-    the ~22,000 cases the slowest part of the generator.
-    """
+    """Every request received in the 36 months before round_date."""
     population = np.array([m.population for m in MUNICIPALITIES], dtype=float)
     share = population / population.sum()
     first = _add_months(round_date.replace(day=1), -HISTORY_MONTHS)
@@ -59,58 +55,62 @@ def generate_cases(rng: np.random.Generator, round_date: date) -> list[Case]:
         days = (_add_months(month, 1) - month).days
         level = SEASON[month.month - 1] * (1 + GROWTH_PER_YEAR) ** ((offset - HISTORY_MONTHS) / 12)
         for product in MATCHED_PRODUCTS:
-            count = int(rng.poisson(product.intake_per_month * INTAKE_SCALE * level))
-            day = rng.integers(0, days, size=count)
-            where = rng.choice(len(MUNICIPALITIES), size=count, p=share)
-            wait = _wait_days(rng, product, count)
-            months = rng.gamma(2.0, product.months / 2.0, size=count)
-            units = weekly_units(rng, product, count)
-            team = rng.integers(0, 1 << 16, size=count)  # picks a neighbourhood team
-            for i in range(count):
-                received = month + timedelta(days=int(day[i]))
+            for _ in range(int(rng.poisson(product.intake_per_month * INTAKE_SCALE * level))):
+                received = month + timedelta(days=int(rng.integers(0, days)))
                 if received >= round_date:
                     continue
-                municipality = MUNICIPALITIES[int(where[i])]
-                start = received + timedelta(days=int(wait[i]))
-                end = start + timedelta(days=max(7, int(float(months[i]) * 30.4)))
-                started = start if start < round_date else None
-                ended = end if started is not None and end < round_date else None
-                cases.append(
-                    Case(
-                        product=product,
-                        municipality=municipality,
-                        team_id=team_for(product, municipality, int(team[i])),
-                        units=units[i],
-                        received=received,
-                        started=started,
-                        ended=ended,
-                    )
-                )
+                municipality = MUNICIPALITIES[int(rng.choice(len(MUNICIPALITIES), p=share))]
+                cases.append(_case(rng, product, municipality, received, round_date))
     return cases
 
 
-def _wait_days(rng: np.random.Generator, product: Product, count: int) -> np.ndarray:
-    """Crisis care starts within days; elsewhere the wait follows how tight the market is."""
+def _case(
+    rng: np.random.Generator,
+    product: Product,
+    municipality: Municipality,
+    received: date,
+    round_date: date,
+) -> Case:
     if product.group == CRISIS:
-        return rng.integers(0, 4, size=count)
-    return np.floor(rng.exponential(MEAN_WAIT_WEEKS[product.market] * 7, size=count))
+        wait_days = int(rng.integers(0, 4))
+    else:
+        wait_days = int(rng.exponential(MEAN_WAIT_WEEKS[product.market] * 7))
+    started: date | None = received + timedelta(days=wait_days)
+    ended: date | None = None
+    assert started is not None
+    if started >= round_date:
+        started = None
+    else:
+        months = float(rng.gamma(2.0, product.months / 2.0))
+        end = started + timedelta(days=max(7, int(months * 30.4)))
+        ended = end if end < round_date else None
+    return Case(
+        product=product,
+        municipality=municipality,
+        team_id=team_for(rng, product, municipality),
+        units=weekly_units(rng, product),
+        received=received,
+        started=started,
+        ended=ended,
+    )
 
 
-def team_for(product: Product, municipality: Municipality, draw: int) -> str:
+def team_for(rng: np.random.Generator, product: Product, municipality: Municipality) -> str:
     """Youth care is held by the youth team, adult support by a neighbourhood team."""
     if product.law is Law.JEUGDWET:
         return youth_team_id(municipality)
-    teams = municipality.neighbourhood_teams
-    return neighbourhood_team_id(municipality, teams[draw % len(teams)])
+    team = municipality.neighbourhood_teams[
+        int(rng.integers(0, len(municipality.neighbourhood_teams)))
+    ]
+    return neighbourhood_team_id(municipality, team)
 
 
-def weekly_units(rng: np.random.Generator, product: Product, count: int) -> list[Decimal]:
-    """Clients' weekly volumes: half hours for hour units, whole units otherwise."""
+def weekly_units(rng: np.random.Generator, product: Product) -> Decimal:
+    """A client's weekly volume: half hours for hour units, whole units otherwise."""
     low, high = product.weekly_units
     if product.unit is Unit.HOUR:
-        halves = np.rint(rng.uniform(low, high, size=count) * 2).astype(int)
-        return [Decimal(int(h)) / 2 for h in halves]
-    return [Decimal(int(u)) for u in rng.integers(int(low), int(high) + 1, size=count)]
+        return Decimal(str(round(float(rng.uniform(low, high)) * 2) / 2))
+    return Decimal(int(rng.integers(int(low), int(high) + 1)))
 
 
 def _add_months(day: date, months: int) -> date:

@@ -39,7 +39,6 @@ from matcher.domain import (
     Policy,
     Request,
     Round,
-    Segment,
     Team,
     TeamKind,
     Unit,
@@ -63,8 +62,6 @@ def generate_region(seed: int = 2026, round_date: date = date(2026, 11, 23)) -> 
     for number, case in enumerate(started, start=1):
         case.case_id = f"H{number:06d}"
     open_cases = [c for c in cases if c.started is None]
-    for number, case in enumerate(open_cases, start=1):
-        case.case_id = f"R{number:05d}"
     running = [c for c in cases if c.started is not None and c.ended is None]
     capacity = _size_capacity(rng, providers, certified_now, running, open_cases)
     _assign_past_providers(rng, providers, cases)
@@ -81,7 +78,7 @@ def generate_region(seed: int = 2026, round_date: date = date(2026, 11, 23)) -> 
         budgets=tuple(_budgets(rng, requests)),
         teams=tuple(_teams()),
         awards=tuple(_awards(rng, running, round_date)),
-        history=tuple(_history(c) for c in cases),
+        history=tuple(_history(c) for c in started),
         policy=Policy(round_date=round_date, max_distance_km=25),
     )
 
@@ -216,16 +213,14 @@ def _assign_past_providers(
     for p in providers:
         for code in p.products:
             holders[code].append(p)
-    pending: dict[str, list[Case]] = defaultdict(list)
     for case in cases:
-        if case.started is not None and case.provider_id is None:
-            pending[case.product.code].append(case)
-    for code, todo in pending.items():
-        pool = holders[code]
+        if case.started is None or case.provider_id is not None:
+            continue
+        pool = holders[case.product.code]
         weights = np.array([p.weight for p in pool])
-        picks = rng.choice(len(pool), size=len(todo), p=weights / weights.sum())
-        for case, pick in zip(todo, picks, strict=True):
-            case.provider_id = pool[int(pick)].provider.provider_id
+        case.provider_id = pool[
+            int(rng.choice(len(pool), p=weights / weights.sum()))
+        ].provider.provider_id
 
 
 def _open_requests(
@@ -237,7 +232,7 @@ def _open_requests(
 ) -> list[Request]:
     refs = rng.choice(16**6, size=len(cases), replace=False)
     requests = []
-    for case, ref in zip(cases, refs, strict=True):
+    for number, (case, ref) in enumerate(zip(cases, refs, strict=True), start=1):
         product = case.product
         holders = certified_now[product.code]
         crisis = product.group == "crisis" or rng.random() < 0.03
@@ -257,7 +252,7 @@ def _open_requests(
         required = _pick(rng, offered, 1) if offered and rng.random() < 0.06 else ()
         requests.append(
             Request(
-                request_id=case.case_id,
+                request_id=f"R{number:05d}",
                 client_ref=f"C-{int(ref):06X}",
                 team_id=case.team_id,
                 intervention_id=product.code,
@@ -350,7 +345,7 @@ def _offers(rng: np.random.Generator, certified_now: dict[str, list[str]]) -> li
 
 def _budgets(rng: np.random.Generator, requests: list[Request]) -> list[Budget]:
     """Per team and segment: the mid-band cost of its open requests times 0.6-1.4, so some
-    teams can place everything and others run out; a small reserve where nothing waits."""
+    teams can place everything and others run out."""
     product = {p.code: p for p in PRODUCTS}
     need: dict[tuple[str, str], int] = defaultdict(int)
     for r in requests:
@@ -358,11 +353,9 @@ def _budgets(rng: np.random.Generator, requests: list[Request]) -> list[Budget]:
         mid = (item.tariff_min + item.tariff_max) / 2
         need[(r.team_id, item.segment.value)] += match_cost_cents(item.funding, mid, r.units)
     budgets = []
-    for team in sorted(t.team_id for t in _teams()):
-        for segment in (Segment.B, Segment.C):
-            cents = need[(team, segment.value)]
-            amount = max(2_000, round(cents / 100 * float(rng.uniform(0.6, 1.4)), -2))
-            budgets.append(Budget(team_id=team, segment=segment, amount=Decimal(int(amount))))
+    for (team, segment), cents in sorted(need.items()):
+        amount = max(500, round(cents / 100 * float(rng.uniform(0.6, 1.4)), -2))
+        budgets.append(Budget(team_id=team, segment=segment, amount=Decimal(int(amount))))
     return budgets
 
 

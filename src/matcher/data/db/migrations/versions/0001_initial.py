@@ -10,8 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import matcher.data.db.types
-
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -24,9 +22,7 @@ def upgrade() -> None:
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("team_id", sa.String(length=64), nullable=False),
         sa.Column("segment", sa.String(length=64), nullable=False),
-        sa.Column(
-            "amount", matcher.data.db.types.ExactDecimal(precision=16, scale=2), nullable=False
-        ),
+        sa.Column("amount", sa.Numeric(precision=16, scale=2), nullable=False),
         sa.PrimaryKeyConstraint("team_id", "segment", name=op.f("pk_budgets")),
     )
     op.create_table(
@@ -47,12 +43,8 @@ def upgrade() -> None:
         sa.Column("product_group", sa.String(length=200), nullable=False),
         sa.Column("funding", sa.String(length=64), nullable=False),
         sa.Column("unit", sa.String(length=64), nullable=False),
-        sa.Column(
-            "tariff_min", matcher.data.db.types.ExactDecimal(precision=16, scale=2), nullable=False
-        ),
-        sa.Column(
-            "tariff_max", matcher.data.db.types.ExactDecimal(precision=16, scale=2), nullable=False
-        ),
+        sa.Column("tariff_min", sa.Numeric(precision=16, scale=2), nullable=False),
+        sa.Column("tariff_max", sa.Numeric(precision=16, scale=2), nullable=False),
         sa.PrimaryKeyConstraint("intervention_id", name=op.f("pk_interventions")),
     )
     op.create_table(
@@ -80,12 +72,8 @@ def upgrade() -> None:
         sa.Column("request_id", sa.String(length=64), nullable=False),
         sa.Column("provider_id", sa.String(length=64), nullable=False),
         sa.Column("intervention_id", sa.String(length=64), nullable=False),
-        sa.Column(
-            "tariff", matcher.data.db.types.ExactDecimal(precision=16, scale=2), nullable=False
-        ),
-        sa.Column(
-            "units", matcher.data.db.types.ExactDecimal(precision=14, scale=2), nullable=False
-        ),
+        sa.Column("tariff", sa.Numeric(precision=16, scale=2), nullable=False),
+        sa.Column("units", sa.Numeric(precision=14, scale=2), nullable=False),
         sa.Column("awarded_on", sa.Date(), nullable=False),
         sa.Column("ends_on", sa.Date(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -103,11 +91,7 @@ def upgrade() -> None:
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("provider_id", sa.String(length=64), nullable=False),
         sa.Column("intervention_id", sa.String(length=64), nullable=False),
-        sa.Column(
-            "capacity_units",
-            matcher.data.db.types.ExactDecimal(precision=14, scale=2),
-            nullable=False,
-        ),
+        sa.Column("capacity_units", sa.Numeric(precision=14, scale=2), nullable=False),
         sa.ForeignKeyConstraint(
             ["provider_id"],
             ["providers.provider_id"],
@@ -142,9 +126,7 @@ def upgrade() -> None:
         sa.Column("request_id", sa.String(length=64), nullable=False),
         sa.Column("team_id", sa.String(length=64), nullable=False),
         sa.Column("intervention_id", sa.String(length=64), nullable=False),
-        sa.Column(
-            "units", matcher.data.db.types.ExactDecimal(precision=14, scale=2), nullable=False
-        ),
+        sa.Column("units", sa.Numeric(precision=14, scale=2), nullable=False),
         sa.Column("received_on", sa.Date(), nullable=False),
         sa.Column("started_on", sa.Date(), nullable=True),
         sa.Column("ended_on", sa.Date(), nullable=True),
@@ -166,9 +148,7 @@ def upgrade() -> None:
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("provider_id", sa.String(length=64), nullable=False),
         sa.Column("intervention_id", sa.String(length=64), nullable=False),
-        sa.Column(
-            "tariff", matcher.data.db.types.ExactDecimal(precision=16, scale=2), nullable=False
-        ),
+        sa.Column("tariff", sa.Numeric(precision=16, scale=2), nullable=False),
         sa.ForeignKeyConstraint(
             ["intervention_id"],
             ["interventions.intervention_id"],
@@ -199,9 +179,7 @@ def upgrade() -> None:
         sa.Column("client_ref", sa.String(length=64), nullable=False),
         sa.Column("team_id", sa.String(length=64), nullable=False),
         sa.Column("intervention_id", sa.String(length=64), nullable=False),
-        sa.Column(
-            "units", matcher.data.db.types.ExactDecimal(precision=14, scale=2), nullable=False
-        ),
+        sa.Column("units", sa.Numeric(precision=14, scale=2), nullable=False),
         sa.Column("start_date", sa.Date(), nullable=False),
         sa.Column("urgency", sa.String(length=64), nullable=False),
         sa.Column("lat", sa.Double(), nullable=True),
@@ -236,12 +214,8 @@ def upgrade() -> None:
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("request_id", sa.String(length=64), nullable=False),
         sa.Column("provider_id", sa.String(length=64), nullable=False),
-        sa.Column(
-            "tariff", matcher.data.db.types.ExactDecimal(precision=16, scale=2), nullable=False
-        ),
-        sa.Column(
-            "units", matcher.data.db.types.ExactDecimal(precision=14, scale=2), nullable=True
-        ),
+        sa.Column("tariff", sa.Numeric(precision=16, scale=2), nullable=False),
+        sa.Column("units", sa.Numeric(precision=14, scale=2), nullable=True),
         sa.ForeignKeyConstraint(
             ["provider_id"], ["providers.provider_id"], name=op.f("fk_bids_provider_id_providers")
         ),
