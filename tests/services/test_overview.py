@@ -5,6 +5,7 @@ from datetime import date
 import pandas as pd
 
 from matcher.data.reader import read_round
+from matcher.domain import HistoryRecord
 from matcher.services.overview import summarise
 from tests.paths import TINY
 
@@ -38,3 +39,21 @@ def test_certified_providers_count_only_valid_certificates() -> None:
     # 45A48: P001 valid until 2026-12-31, P003 renewed from 2026-01-01
     assert table.loc["45A48", "certified providers"] == 2
     assert table.loc["02A01", "open requests"] == 2
+
+
+def test_a_waiting_request_listed_in_history_too_is_counted_once() -> None:
+    round_ = read_round(TINY).round
+    r001 = round_.requests[0]
+    assert r001.waiting_since is not None
+    assert round_.history is not None
+    also_in_history = HistoryRecord(
+        request_id=r001.request_id,
+        team_id=r001.team_id,
+        intervention_id=r001.intervention_id,
+        units=r001.units,
+        received_on=r001.waiting_since,
+    )
+    doubled = round_.model_copy(update={"history": (*round_.history, also_in_history)})
+    assert (
+        summarise(doubled).intake_by_month.to_dict() == summarise(round_).intake_by_month.to_dict()
+    )

@@ -86,11 +86,18 @@ def _by_municipality(round_: Round) -> pd.DataFrame:
 
 def _intake(round_: Round, as_of: date) -> pd.DataFrame:
     """Requests received per month: past ones (history) plus those still waiting (open
-    requests by waiting_since); without the second the last months would look empty. The
-    month of the round date is left out: it is not over yet."""
+    requests by waiting_since); without the second the last months would look empty. A
+    round whose history already lists its waiting requests (same request_id) counts them
+    once. The month of the round date is left out: it is not over yet."""
     law = {i.intervention_id: i.law.value for i in round_.interventions}
-    received = [(h.received_on, h.intervention_id) for h in round_.history or ()]
-    received += [(r.waiting_since, r.intervention_id) for r in round_.requests if r.waiting_since]
+    history = round_.history or ()
+    in_history = {h.request_id for h in history}
+    received = [(h.received_on, h.intervention_id) for h in history]
+    received += [
+        (r.waiting_since, r.intervention_id)
+        for r in round_.requests
+        if r.waiting_since and r.request_id not in in_history
+    ]
     this_month = as_of.replace(day=1)
     frame = pd.DataFrame(
         {
