@@ -76,6 +76,14 @@ def test_windows_1252_file_with_accents(tmp_path: Path) -> None:
     assert read_round(tmp_path / "cp").round.providers[1].name == "Zorgcoöperatie Café"
 
 
+def test_policy_toml_saved_in_windows_1252_is_read(tmp_path: Path) -> None:
+    source = copy_tiny(tmp_path)
+    text = "# Vastgesteld in het overleg van café De Zon; plafond € 25.000\n"
+    text += (TINY / "policy.toml").read_text(encoding="utf-8")
+    (source / "policy.toml").write_bytes(text.encode("cp1252"))
+    assert read_round(source).round.policy == tiny().policy
+
+
 def test_thousands_separators_and_euro_signs(tmp_path: Path) -> None:
     source = copy_tiny(tmp_path)
     set_cell(source, "budgets.csv", 2, "amount", "€ 25.000,00")

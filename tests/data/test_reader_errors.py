@@ -258,9 +258,10 @@ def test_bad_policy_settings(round_dir: Path, text: str, column: str, fragment: 
     assert_error(round_dir, "policy.toml", None, column, fragment)
 
 
-def test_policy_that_is_not_toml(round_dir: Path) -> None:
-    (round_dir / "policy.toml").write_text("round_date = = 3\n", encoding="utf-8")
-    assert_error(round_dir, "policy.toml", None, None, "is not valid TOML")
+def test_policy_that_is_not_toml_names_the_line(round_dir: Path) -> None:
+    text = "round_date = 2026-11-23\n\nmax_distance_km = = 3\n"
+    (round_dir / "policy.toml").write_text(text, encoding="utf-8")
+    assert_error(round_dir, "policy.toml", 3, None, "line 3 is not valid TOML")
 
 
 def test_a_path_that_does_not_exist(tmp_path: Path) -> None:

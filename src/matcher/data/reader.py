@@ -16,7 +16,6 @@ Decisions:
 - Rows whose cells are all empty are skipped (spreadsheets leave them behind).
 """
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,6 +27,7 @@ from matcher.data.cells import CellError, parse_date, parse_number, split_list
 from matcher.data.contract import POLICY_FILE, TABLES, Kind, TableSpec
 from matcher.data.issues import Issue, RoundImportError, Severity
 from matcher.data.messages import plain_message
+from matcher.data.policy_reader import policy_from_sheet, policy_from_toml
 from matcher.data.references import Checker
 from matcher.data.sources import RawTable, SourceError, read_csv, workbook_sheets
 from matcher.domain import Policy, Round
@@ -50,7 +50,7 @@ def read_round(path: Path) -> ReadResult:
     """Read and check the round at path; raise RoundImportError listing every error."""
     path = Path(path)
     issues: list[Issue] = []
-    raw_tables, unreadable, policy_source = _sources(path, issues)
+    raw_tables, unreadable, policy = _sources(path, issues)
     tables: dict[str, list[tuple[int, Entity]]] = {}
     labels: dict[str, str] = {}
     incomplete: set[str] = set(unreadable)
@@ -71,7 +71,6 @@ def read_round(path: Path) -> ReadResult:
         tables[spec.name] = rows
         if any(i.severity is Severity.ERROR for i in issues[errors_before:]):
             incomplete.add(spec.name)
-    policy = _read_policy(policy_source, issues)
     as_of = policy.round_date if policy and policy.round_date else date.today()
     issues.extend(Checker(dict(tables), labels, incomplete, as_of).run())
     errors = [i for i in issues if i.severity is Severity.ERROR]
@@ -82,11 +81,10 @@ def read_round(path: Path) -> ReadResult:
     return ReadResult(round_, tuple(i for i in issues if i.severity is Severity.WARNING))
 
 
-PolicySource = tuple[str, dict[str, Any] | str] | None  # (label, parsed sheet or TOML text)
-
-
-def _sources(path: Path, issues: list[Issue]) -> tuple[dict[str, RawTable], set[str], PolicySource]:
-    """The raw tables, the tables present but unreadable, and the policy source."""
+def _sources(
+    path: Path, issues: list[Issue]
+) -> tuple[dict[str, RawTable], set[str], Policy | None]:
+    """The raw tables, the tables present but unreadable, and the policy (None if absent)."""
     tables: dict[str, RawTable] = {}
     unreadable: set[str] = set()
     if not path.exists():
@@ -102,10 +100,10 @@ def _sources(path: Path, issues: list[Issue]) -> tuple[dict[str, RawTable], set[
         except SourceError as exc:
             issues.append(exc.issue)
             return tables, {t.name for t in TABLES}, None
-        policy = sheets.pop("policy", None)
+        policy_sheet = sheets.pop("policy", None)
         tables = {name: raw for name, raw in sheets.items() if name in {t.name for t in TABLES}}
-        policy_source = None if policy is None else (policy.label, _policy_sheet(policy, issues))
-        return tables, unreadable, policy_source
+        policy = None if policy_sheet is None else policy_from_sheet(policy_sheet, issues)
+        return tables, unreadable, policy
     for spec in TABLES:
         file = path / spec.filename
         if file.exists():
@@ -115,8 +113,12 @@ def _sources(path: Path, issues: list[Issue]) -> tuple[dict[str, RawTable], set[
                 issues.append(exc.issue)
                 unreadable.add(spec.name)
     toml_file = path / POLICY_FILE
-    policy_text = toml_file.read_text(encoding="utf-8") if toml_file.exists() else None
-    return tables, unreadable, None if policy_text is None else (POLICY_FILE, policy_text)
+    policy = (
+        policy_from_toml(toml_file.read_bytes(), POLICY_FILE, issues)
+        if toml_file.exists()
+        else None
+    )
+    return tables, unreadable, policy
 
 
 def _read_table(
@@ -202,49 +204,3 @@ def _column_named(spec: TableSpec, message: str) -> str | None:
     """The first contract column a cross-field message names (the place to look)."""
     words = message.replace(",", " ").split()
     return next((w for w in words if w in spec.column_names), None)
-
-
-def _policy_sheet(raw: RawTable, issues: list[Issue]) -> dict[str, Any]:
-    """A `policy` sheet of key/value rows as nested settings (`weights.continuity`)."""
-    settings: dict[str, Any] = {}
-    for number, cells in raw.rows:
-        key = cells[0].strip() if cells else ""
-        value = cells[1].strip() if len(cells) > 1 else ""
-        if not key:
-            issues.append(Issue(raw.label, "has a value without a key", number, "key"))
-            continue
-        target = settings
-        *parents, leaf = key.split(".")
-        for part in parents:
-            target = target.setdefault(part, {})
-        target[leaf] = value
-    return settings
-
-
-def _read_policy(source: PolicySource, issues: list[Issue]) -> Policy | None:
-    if source is None:
-        return None
-    label, content = source
-    if isinstance(content, str):
-        try:
-            content = tomllib.loads(content)
-        except tomllib.TOMLDecodeError as exc:
-            issues.append(Issue(label, f"is not valid TOML: {exc}"))
-            return None
-    try:
-        return Policy.model_validate(content)
-    except ValidationError as exc:
-        for error in exc.errors():
-            key = ".".join(str(part) for part in error["loc"])
-            value = _lookup(content, error["loc"])
-            issues.append(Issue(label, plain_message(error, value), None, key))
-        return None
-
-
-def _lookup(settings: dict[str, Any], loc: tuple[int | str, ...]) -> str | None:
-    value: Any = settings
-    for part in loc:
-        if not isinstance(value, dict) or part not in value:
-            return None
-        value = value[part]
-    return None if isinstance(value, dict) else str(value)
