@@ -93,6 +93,18 @@ def test_thousands_separators_and_euro_signs(tmp_path: Path) -> None:
     assert [b.amount for b in budgets[:2]] == [Decimal(25000), Decimal(18000)]
 
 
+def test_rows_ending_early_read_their_missing_cells_as_empty(tmp_path: Path) -> None:
+    source = copy_tiny(tmp_path)
+    for spec in TABLES:
+        lines = (source / spec.filename).read_text(encoding="utf-8").splitlines()
+        cut = [lines[0], *(line.rstrip(",") for line in lines[1:])]
+        (source / spec.filename).write_text("\n".join(cut) + "\n", encoding="utf-8")
+    assert "\nR004,C-44AB10,CJG-HLM,46A01,1,2026-11-24,crisis\n" in (
+        source / "requests.csv"
+    ).read_text(encoding="utf-8")
+    assert read_round(source).round == tiny()
+
+
 def test_workbook_reads_the_same_as_the_directory(tmp_path: Path) -> None:
     book = Workbook()
     assert book.active is not None

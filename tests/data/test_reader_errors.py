@@ -10,6 +10,7 @@ from tests.data.roundfiles import (
     copy_tiny,
     drop_column,
     import_errors,
+    read_rows,
     set_cell,
 )
 
@@ -229,6 +230,18 @@ def test_a_provider_both_preferred_and_excluded(round_dir: Path) -> None:
         2,
         "preferred_providers",
         "both preferred_providers and excluded_providers",
+    )
+
+
+def test_unquoted_list_in_a_semicolon_file_is_refused_not_shifted(round_dir: Path) -> None:
+    path = round_dir / "requests.csv"
+    path.write_text(
+        "".join(";".join(row) + "\n" for row in read_rows(path)), encoding="utf-8"
+    )  # as a ';' file, without quotes: R001's preferred_providers P002;P001 become two cells
+    errors = import_errors(round_dir)
+    assert [(e.file, e.row, e.column) for e in errors] == [("requests.csv", 2, None)]
+    assert errors[0].message.startswith(
+        "this row has 15 cells but the header has 14 columns; put lists in quotes"
     )
 
 

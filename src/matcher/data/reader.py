@@ -14,6 +14,10 @@ Decisions:
   intervention nor a `*` row gets a warning: it has no capacity.
 - Columns that are not in the contract are ignored with a warning.
 - Rows whose cells are all empty are skipped (spreadsheets leave them behind).
+- A row with fewer cells than the header reads its missing trailing cells as empty (some
+  tools end a row at its last value). A row with a value beyond the last header column is
+  an error and is not read: in a CSV file it nearly always means a value containing the
+  separator was not quoted (`P1;P2` in a `;` file), so every cell after it has shifted.
 """
 
 from dataclasses import dataclass
@@ -144,12 +148,32 @@ def _read_table(
             header_ok = False
     if not header_ok:
         return None
+    width = max((i + 1 for i, name in enumerate(raw.header) if name), default=0)
     entities: list[tuple[int, Entity]] = []
     for number, cells in raw.rows:
+        if any(c.strip() for c in cells[width:]):
+            issues.append(Issue(raw.label, _too_many_cells(raw, cells, width), number))
+            continue  # its cells have shifted: reading them would only add confusing errors
         entity = _read_row(spec, raw.label, number, cells, position, issues)
         if entity is not None:
             entities.append((number, entity))
     return entities
+
+
+def _too_many_cells(raw: RawTable, cells: list[str], width: int) -> str:
+    """Why a row with a value beyond the header is refused, and how to fix it."""
+    count = max(i + 1 for i, cell in enumerate(cells) if cell.strip())
+    found = f"this row has {count} cells but the header has {width} columns"
+    if raw.delimiter == ";":
+        return f"{found}; put lists in quotes (\"P1;P2\"), because ';' also separates the cells"
+    if raw.delimiter == ",":
+        return (
+            f"{found}; put a value that contains ',' in quotes (\"64,50\"), "
+            "because ',' also separates the cells"
+        )
+    if raw.delimiter is not None:
+        return f"{found}; a value may not contain the tab that separates the cells"
+    return f"{found}; give the extra column a name in row 1, or remove its values"
 
 
 def _read_row(

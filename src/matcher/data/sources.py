@@ -28,6 +28,7 @@ class RawTable:
     label: str  # how issues name it: `requests.csv` or `round.xlsx, sheet requests`
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (row number, cells)
+    delimiter: str | None = None  # what separates the cells of a CSV file; None in a workbook
 
 
 class SourceError(Exception):
@@ -67,10 +68,13 @@ def read_csv(path: Path) -> RawTable:
     first_line = text.split("\n", 1)[0]
     delimiter = max(DELIMITERS, key=first_line.count)
     records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return _raw_table(label, ((n, list(cells)) for n, cells in enumerate(records, start=1)))
+    numbered = ((n, list(cells)) for n, cells in enumerate(records, start=1))
+    return _raw_table(label, numbered, delimiter)
 
 
-def _raw_table(label: str, numbered: Iterator[tuple[int, list[str]]]) -> RawTable:
+def _raw_table(
+    label: str, numbered: Iterator[tuple[int, list[str]]], delimiter: str | None = None
+) -> RawTable:
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     for number, cells in numbered:
@@ -82,7 +86,7 @@ def _raw_table(label: str, numbered: Iterator[tuple[int, list[str]]]) -> RawTabl
             rows.append((number, cells))
     if header is None:
         raise SourceError(Issue(label, "has no header row"))
-    return RawTable(label, [h.strip() for h in header], rows)
+    return RawTable(label, [h.strip() for h in header], rows, delimiter)
 
 
 def workbook_sheets(path: Path) -> dict[str, RawTable]:
