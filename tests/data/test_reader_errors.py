@@ -139,6 +139,8 @@ def test_valid_to_before_valid_from(round_dir: Path) -> None:
         ("capacity.csv", 3, "capacity_units", "veel", "is not a number"),
         ("capacity.csv", 3, "capacity_units", "nan", "is not a number"),
         ("capacity.csv", 3, "capacity_units", "1e12", "is not a number"),
+        ("capacity.csv", 3, "capacity_units", "1.25.0", "'1.25.0' is not a number"),
+        ("bids.csv", 2, "tariff", "12,5,0.1", "'12,5,0.1' is not a number"),
         ("capacity.csv", 3, "capacity_units", "5000000000", "implausibly large"),
         ("bids.csv", 2, "tariff", "64.505", "more than 2 decimals"),
         ("bids.csv", 2, "tariff", "9999999", "implausibly large"),

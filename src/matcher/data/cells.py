@@ -1,15 +1,22 @@
 """Turning one cell's text into a value, the way a Dutch spreadsheet user wrote it.
 
 Numbers: a decimal point (`56.5`) or a decimal comma (`56,5`), thousands separators
-(`1.234,50` or `1,234.50`), a leading `€`. A single `.` is always a decimal point, a single
-`,` always a decimal comma. Dates: ISO `2026-11-23` (the canonical form), or Dutch
-day-month-year `23-11-2026`, `23/11/2026`, `23.11.2026`.
+(`1.234,50` or `1,234.50`, `1.234.567`), a leading `€`. A single `.` is always a decimal
+point, a single `,` always a decimal comma. Thousands separators must mark groups of exactly
+three digits: `12,5,0.1` or `1.25.0` is refused rather than guessed at, because a stray
+separator is a typing error and removing it would silently change the amount.
+Dates: ISO `2026-11-23` (the canonical form), or Dutch day-month-year `23-11-2026`,
+`23/11/2026`, `23.11.2026`.
 """
 
 import re
 from datetime import date
 
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d+)?|\.\d+)")
+_DECIMAL_COMMA = re.compile(r"[+-]?(\d+,\d+|,\d+)")
+_DUTCH_THOUSANDS = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?")  # 1.234.567,89
+_ENGLISH_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")  # 1,234,567.89
+_GROUPED = re.compile(r"[+-]?[\d.,]*\d[\d.,]*")  # digits and separators, however placed
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?")
 _DUTCH_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 DATE_HINT = "write it as 2026-11-23"
@@ -22,20 +29,20 @@ class CellError(ValueError):
 def parse_number(text: str) -> str:
     """The number in text as plain decimal text (`1.234,50` -> `1234.50`)."""
     s = text.replace("€", "").replace("\u00a0", "").replace(" ", "")
-    if "," in s and "." in s:
-        if s.rfind(",") > s.rfind("."):
-            s = s.replace(".", "").replace(",", ".")
-        else:
-            s = s.replace(",", "")
-    elif s.count(",") == 1:
-        s = s.replace(",", ".")
-    elif s.count(",") > 1:
-        s = s.replace(",", "")
-    elif s.count(".") > 1:
-        s = s.replace(".", "")
-    if not _PLAIN_NUMBER.fullmatch(s):
-        raise CellError(f"'{text}' is not a number")
-    return s
+    if _PLAIN_NUMBER.fullmatch(s):
+        return s
+    if _DECIMAL_COMMA.fullmatch(s):
+        return s.replace(",", ".")
+    if _DUTCH_THOUSANDS.fullmatch(s):
+        return s.replace(".", "").replace(",", ".")
+    if _ENGLISH_THOUSANDS.fullmatch(s):
+        return s.replace(",", "")
+    if _GROUPED.fullmatch(s) and s.count(".") + s.count(",") > 1:
+        raise CellError(
+            f"'{text}' is not a number; thousands separators mark groups of three digits "
+            "(1.250,50 or 1,250.50)"
+        )
+    raise CellError(f"'{text}' is not a number")
 
 
 def parse_date(text: str) -> date:
