@@ -2,10 +2,13 @@
 
 import csv
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
+from matcher.data.contract import TABLES
 from matcher.data.issues import Issue, RoundImportError
 from matcher.data.reader import read_round
 from tests.paths import TINY
@@ -64,3 +67,42 @@ def assert_error(
     matching = [e for e in errors if e.file == file and e.row == row and e.column == column]
     assert matching, f"no error at {file} row {row} column {column}; got {[str(e) for e in errors]}"
     assert any(fragment in e.message for e in matching), [str(e) for e in matching]
+
+
+TINY_POLICY_ROWS: list[tuple[str, object]] = [
+    ("round_date", "2026-11-23"),
+    ("market_share_cap", 0.6),
+    ("max_distance_km", 25),
+    ("weights.distance_per_km", 1.5),
+]
+
+
+def tiny_workbook(path: Path, policy: list[tuple[str, object]] | None = None) -> Workbook:
+    """The tiny round saved as a workbook the way Excel holds it (numbers and dates typed).
+
+    The policy sheet gets the header `key | value`, then policy (default: the tiny round's).
+    Returns the workbook so a test can change it and save it again.
+    """
+    book = Workbook()
+    assert book.active is not None
+    book.remove(book.active)
+    for spec in TABLES:
+        rows = read_rows(TINY / spec.filename)
+        sheet = book.create_sheet(spec.name)
+        kinds = {c.name: c.kind.value for c in spec.columns}
+        for number, row in enumerate(rows):
+            values: list[object] = []
+            for name, cell in zip(rows[0], row, strict=True):
+                if number and cell and kinds[name] == "number":
+                    values.append(float(cell))
+                elif number and cell and kinds[name] == "date":
+                    values.append(date.fromisoformat(cell))
+                else:
+                    values.append(cell or None)
+            sheet.append(values)
+    sheet = book.create_sheet("policy")
+    sheet.append(["key", "value"])
+    for key, value in TINY_POLICY_ROWS if policy is None else policy:
+        sheet.append([key, value])
+    book.save(path)
+    return book

@@ -13,7 +13,14 @@ from matcher.data.issues import Severity
 from matcher.data.reader import read_round
 from matcher.data.writer import write_round
 from matcher.domain import Round
-from tests.data.roundfiles import append_row, copy_tiny, import_errors, read_rows, set_cell
+from tests.data.roundfiles import (
+    append_row,
+    copy_tiny,
+    import_errors,
+    read_rows,
+    set_cell,
+    tiny_workbook,
+)
 from tests.paths import TINY
 from tests.strategies import rounds
 
@@ -106,33 +113,7 @@ def test_rows_ending_early_read_their_missing_cells_as_empty(tmp_path: Path) -> 
 
 
 def test_workbook_reads_the_same_as_the_directory(tmp_path: Path) -> None:
-    book = Workbook()
-    assert book.active is not None
-    book.remove(book.active)
-    for spec in TABLES:
-        rows = read_rows(TINY / spec.filename)
-        sheet = book.create_sheet(spec.name)
-        kinds = {c.name: c.kind.value for c in spec.columns}
-        for number, row in enumerate(rows):
-            values: list[object] = []
-            for name, cell in zip(rows[0], row, strict=True):
-                if number and cell and kinds[name] == "number":
-                    values.append(float(cell))
-                elif number and cell and kinds[name] == "date":
-                    values.append(date.fromisoformat(cell))
-                else:
-                    values.append(cell or None)
-            sheet.append(values)
-    policy = book.create_sheet("policy")
-    for key, value in [
-        ("key", "value"),
-        ("round_date", "2026-11-23"),
-        ("market_share_cap", 0.6),
-        ("max_distance_km", 25),
-        ("weights.distance_per_km", 1.5),
-    ]:
-        policy.append([key, value])
-    book.save(tmp_path / "round.xlsx")
+    tiny_workbook(tmp_path / "round.xlsx")
     assert read_round(tmp_path / "round.xlsx").round == tiny()
 
 

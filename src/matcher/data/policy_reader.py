@@ -16,13 +16,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from matcher.data.issues import Issue
+from matcher.data.issues import Issue, Severity
 from matcher.data.messages import plain_message
 from matcher.data.sources import RawTable, SourceError, decode
 from matcher.domain import Policy
 
 _TOML_PLACE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 _TOML_HINT = "write each setting as key = value, e.g. round_date = 2026-11-23"
+_SHEET_HEADER = ("key", "value")
 
 
 def policy_from_toml(data: bytes, label: str, issues: list[Issue]) -> Policy | None:
@@ -53,20 +54,60 @@ def _toml_syntax_issue(reason: str, label: str) -> Issue:
 
 
 def policy_from_sheet(raw: RawTable, issues: list[Issue]) -> Policy | None:
-    """The policy in a `policy` sheet of key/value rows (`weights.continuity`)."""
+    """The policy in a `policy` sheet: a header `key | value`, then one row per setting.
+
+    The header is required: without it the first setting would be taken for the header and
+    silently lost. A key given twice is refused (which one is meant cannot be guessed).
+    """
+    header = tuple(h.lower() for h in raw.header[:2])
+    if header != _SHEET_HEADER:
+        message = (
+            "must start with a header row with the columns key and value "
+            "(then one setting per row, e.g. round_date | 2026-11-23)"
+        )
+        issues.append(Issue(raw.label, message, 1))
+        return None
+    for name in raw.header[2:]:
+        if name:
+            message = "is not part of the policy sheet and is ignored"
+            issues.append(Issue(raw.label, message, 1, name, Severity.WARNING))
     settings: dict[str, Any] = {}
+    rows: dict[str, int] = {}
+    ok = True
     for number, cells in raw.rows:
         key = cells[0].strip() if cells else ""
         value = cells[1].strip() if len(cells) > 1 else ""
         if not key:
             issues.append(Issue(raw.label, "has a value without a key", number, "key"))
-            continue
-        target = settings
-        *parents, leaf = key.split(".")
-        for part in parents:
-            target = target.setdefault(part, {})
-        target[leaf] = value
-    return _validated(settings, raw.label, {}, issues)
+            ok = False
+        elif key in rows:
+            message = f"setting {key} appears twice, in row {rows[key]} and row {number}; keep one"
+            issues.append(Issue(raw.label, message, number, "key"))
+            ok = False
+        else:
+            rows[key] = number
+            ok = _place(settings, key, value, raw.label, number, issues) and ok
+    return _validated(settings, raw.label, rows, issues) if ok else None
+
+
+def _place(
+    settings: dict[str, Any], key: str, value: str, label: str, row: int, issues: list[Issue]
+) -> bool:
+    """Put value at the dotted key; False (with an issue) when it clashes with another key."""
+    target = settings
+    *parents, leaf = key.split(".")
+    for part in parents:
+        target = target.setdefault(part, {})
+        if not isinstance(target, dict):
+            message = f"{part} is a single setting, so {key} cannot be set as well"
+            issues.append(Issue(label, message, row, "key"))
+            return False
+    if isinstance(target.get(leaf), dict):
+        message = f"{key} is a group of settings; set its parts, e.g. {key}.<name>"
+        issues.append(Issue(label, message, row, "key"))
+        return False
+    target[leaf] = value
+    return True
 
 
 def _validated(

@@ -14,6 +14,9 @@ Decisions:
   intervention nor a `*` row gets a warning: it has no capacity.
 - Columns that are not in the contract are ignored with a warning.
 - Rows whose cells are all empty are skipped (spreadsheets leave them behind).
+- In a workbook, two sheets for one table (`bids` and `bids.csv`, or `Bids` and `bids.CSV`) are
+  an error and neither is read. An empty sheet counts as no sheet. A `policy` sheet needs
+  the header `key | value`, and each key once.
 - A row with fewer cells than the header reads its missing trailing cells as empty (some
   tools end a row at its last value). A row with a value beyond the last header column is
   an error and is not read: in a CSV file it nearly always means a value containing the
@@ -104,8 +107,14 @@ def _sources(
         except SourceError as exc:
             issues.append(exc.issue)
             return tables, {t.name for t in TABLES}, None
-        policy_sheet = sheets.pop("policy", None)
-        tables = {name: raw for name, raw in sheets.items() if name in {t.name for t in TABLES}}
+        wanted = {t.name for t in TABLES} | {"policy"}
+        for name, found in sheets.items():
+            if name in wanted and len(found) > 1:
+                issues.append(_two_sheets(path, name, found))
+                unreadable.add(name)
+        single = {name: found[0] for name, found in sheets.items() if len(found) == 1}
+        policy_sheet = single.pop("policy", None)
+        tables = {name: raw for name, raw in single.items() if name in wanted}
         policy = None if policy_sheet is None else policy_from_sheet(policy_sheet, issues)
         return tables, unreadable, policy
     for spec in TABLES:
@@ -123,6 +132,16 @@ def _sources(
         else None
     )
     return tables, unreadable, policy
+
+
+def _two_sheets(path: Path, name: str, found: list[RawTable]) -> Issue:
+    """Two sheets for one table: neither is read, since which one is meant cannot be guessed."""
+    titles = [f"'{raw.sheet}'" for raw in found]
+    listed = ", ".join(titles[:-1]) + f" and {titles[-1]}"
+    what = "the policy" if name == "policy" else f"the table {name}"
+    each = "both" if len(found) == 2 else "all"
+    message = f"sheets {listed} {each} hold {what}; keep only one of them (none was read)"
+    return Issue(path.name, message)
 
 
 def _read_table(

@@ -10,7 +10,7 @@ import codecs
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -29,6 +29,7 @@ class RawTable:
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (row number, cells)
     delimiter: str | None = None  # what separates the cells of a CSV file; None in a workbook
+    sheet: str | None = None  # the sheet's title, in a workbook
 
 
 class SourceError(Exception):
@@ -89,8 +90,12 @@ def _raw_table(
     return RawTable(label, [h.strip() for h in header], rows, delimiter)
 
 
-def workbook_sheets(path: Path) -> dict[str, RawTable]:
-    """Every sheet of a workbook as a raw table, by lower-case name without `.csv`."""
+def workbook_sheets(path: Path) -> dict[str, list[RawTable]]:
+    """Every sheet of a workbook as a raw table, by lower-case name without `.csv`.
+
+    Sheets that share a name that way (`bids`, `Bids`, `bids.csv`) are all kept, in workbook
+    order, for the reader to refuse: which one is meant cannot be guessed.
+    """
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -98,7 +103,7 @@ def workbook_sheets(path: Path) -> dict[str, RawTable]:
             Issue(path.name, f"cannot be opened as an Excel workbook ({exc})")
         ) from None
     try:
-        sheets: dict[str, RawTable] = {}
+        sheets: dict[str, list[RawTable]] = {}
         for sheet in book.worksheets:
             name = sheet.title.strip().lower().removesuffix(".csv")
             label = f"{path.name}, sheet {sheet.title}"
@@ -107,9 +112,10 @@ def workbook_sheets(path: Path) -> dict[str, RawTable]:
                 for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)
             )
             try:
-                sheets[name] = _raw_table(label, rows)
+                raw = _raw_table(label, rows)
             except SourceError:
                 continue  # an empty sheet is as good as no sheet
+            sheets.setdefault(name, []).append(replace(raw, sheet=sheet.title))
         return sheets
     finally:
         book.close()
