@@ -36,7 +36,14 @@ class Issue:
 
 
 class RoundImportError(Exception):
-    """A round could not be read; carries every error found, grouped by file."""
+    """A round could not be read; carries every finding, in the order found (not sorted).
+
+    The order is: files that cannot be read at all and the policy's findings, then each
+    table's own findings (header, cells, rows) in contract order, then the checks across files
+    (duplicate keys, unknown references, volumes). So one file's findings need not stand
+    together.
+    `issues` may hold warnings for context; `errors` holds only the errors.
+    """
 
     def __init__(self, issues: Iterable[Issue]) -> None:
         self.issues: tuple[Issue, ...] = tuple(issues)
