@@ -154,6 +154,21 @@ def test_certified_provider_without_capacity_gets_a_warning(tmp_path: Path) -> N
     assert any("P002 is certified for 45A48" in m for m in messages)
 
 
+def test_overlapping_certificates_for_one_provider_and_intervention_are_allowed(
+    tmp_path: Path,
+) -> None:
+    source = copy_tiny(tmp_path)
+    certificate = {"provider_id": "P001", "intervention_id": "02A01"}
+    row = append_row(  # a renewal issued while 2024-01-01..2026-12-31 still runs
+        source,
+        "certifications.csv",
+        {**certificate, "valid_from": "2026-10-01", "valid_to": "2029-09-30"},
+    )
+    result = read_round(source)
+    assert len(result.round.certifications) == row - 1
+    assert result.warnings == ()
+
+
 def test_expired_certificate_without_capacity_is_no_warning(tmp_path: Path) -> None:
     source = copy_tiny(tmp_path)
     append_row(
