@@ -1,0 +1,64 @@
+"""What a backend is asked and what it answers."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from matcher.matching.formulation import Part
+from matcher.matching.problem import MatchingProblem
+
+
+class StageStatus(StrEnum):
+    """Outcome of one stage."""
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class StageRow:
+    """Keeps an earlier stage's optimum: ``sum(coeffs x) >= lower`` over the part's pairs."""
+
+    coeffs: npt.NDArray[np.int64]
+    lower: int
+
+
+@dataclass(frozen=True)
+class StageTask:
+    """One stage of one part: maximise or minimise ``objective @ x`` under the stage rows."""
+
+    problem: MatchingProblem
+    part: Part
+    objective: npt.NDArray[np.int64]
+    maximize: bool
+    stage_rows: tuple[StageRow, ...]
+    hint: npt.NDArray[np.bool_] | None
+    time_limit: float
+    threads: int
+
+
+@dataclass(frozen=True)
+class StageResult:
+    """Chosen pairs (a boolean per column of the part), objective, proven bound, status."""
+
+    status: StageStatus
+    x: npt.NDArray[np.bool_]
+    objective: int
+    bound: float
+    seconds: float
+    message: str = ""
+
+
+class Backend(Protocol):
+    """A solver that answers one stage task."""
+
+    name: str
+
+    def solve(self, task: StageTask) -> StageResult:
+        """Solve one stage; never raises for solver trouble, answers status ERROR instead."""
+        ...

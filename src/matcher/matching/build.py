@@ -1,0 +1,440 @@
+"""Turn a round into a :class:`MatchingProblem`: admissible pairs, cost terms, limit rows.
+
+The admissibility rules are those of the data contract, checked in a fixed order so each
+left-out pair gets the first rule it breaks as its reason. Limits follow models/matching.md.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+
+from matcher.domain import (
+    ALL_INTERVENTIONS,
+    Award,
+    Certification,
+    Funding,
+    Intervention,
+    Policy,
+    Provider,
+    Request,
+    Round,
+)
+from matcher.domain.money import match_cost_cents, to_cents
+from matcher.matching.geo import haversine_km
+from matcher.matching.overrides import Overrides
+from matcher.matching.problem import (
+    BASE_WEIGHT,
+    SHARE_SCALE,
+    UNIT_SCALE,
+    Limit,
+    LimitKind,
+    MatchingProblem,
+    PinConflict,
+    Rejection,
+    RejectReason,
+)
+
+# A share cap only binds where the client has a real choice: at least this many providers.
+SHARE_CAP_MIN_PROVIDERS = 3
+
+
+def round_date_of(round_: Round) -> date:
+    """The round's date from its policy, or today when the policy does not say."""
+    return round_.effective_policy().round_date or date.today()
+
+
+def units_of(value: Decimal) -> int:
+    """Weekly volume in hundredths of a unit (exact: the contract allows two decimals)."""
+    return int(value * UNIT_SCALE)
+
+
+def active_awards(round_: Round, day: date) -> list[Award]:
+    """Awards still running on ``day``: they hold capacity."""
+    return [a for a in round_.awards or () if a.ends_on is None or a.ends_on >= day]
+
+
+def open_requests(round_: Round) -> list[Request]:
+    """Requests to match: not yet awarded and not task-funded (paid as a lump sum)."""
+    awarded = {a.request_id for a in round_.awards or ()}
+    funding = {i.intervention_id: i.funding for i in round_.interventions}
+    return [
+        r
+        for r in round_.requests
+        if r.request_id not in awarded and funding.get(r.intervention_id) is not Funding.TASK
+    ]
+
+
+def aging_weight(request: Request, policy: Policy, day: date) -> int:
+    """Priority points within the urgency class: 10, plus per_week x 10 per week waited.
+
+    Whole points on purpose: a coarse integer objective lets the solver prove optimality
+    from the rounded-down LP bound (at the default 0.02 a week, one point per five weeks).
+    """
+    if request.waiting_since is None:
+        return BASE_WEIGHT
+    weeks = min(max((day - request.waiting_since).days // 7, 0), policy.aging.max_weeks)
+    return BASE_WEIGHT + int((policy.aging.per_week * BASE_WEIGHT * weeks).to_integral_value())
+
+
+@dataclass
+class _Pairs:
+    """Column lists filled while scanning candidates; turned into arrays once at the end."""
+
+    request: list[int]
+    provider: list[int]
+    tariff: list[int]
+    units: list[int]
+    cost: list[int]
+    distance: list[int]
+    preference: list[int]
+    continuity: list[int]
+    from_bid: list[bool]
+    km: list[float]
+
+    @classmethod
+    def empty(cls) -> "_Pairs":
+        return cls([], [], [], [], [], [], [], [], [], [])
+
+
+def build_problem(round_: Round, overrides: Overrides | None = None) -> MatchingProblem:
+    """Build the arrays and limit rows of one round (see models/matching.md)."""
+    overrides = overrides or Overrides()
+    policy = round_.effective_policy()
+    day = round_date_of(round_)
+    interventions = {i.intervention_id: i for i in round_.interventions}
+    providers = {p.provider_id: p for p in round_.providers}
+    provider_ids = tuple(sorted(providers))
+    provider_index = {p: k for k, p in enumerate(provider_ids)}
+    certs: dict[tuple[str, str], list[Certification]] = defaultdict(list)
+    for c in round_.certifications:
+        certs[(c.provider_id, c.intervention_id)].append(c)
+    capacity_rows = {(c.provider_id, c.intervention_id): c for c in round_.capacity}
+    offers: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
+    for o in round_.offers or ():
+        offers[o.intervention_id].append((o.provider_id, o.tariff))
+    bids: dict[str, dict[str, tuple[Decimal, Decimal | None]]] = defaultdict(dict)
+    for b in round_.bids:
+        bids[b.request_id][b.provider_id] = (b.tariff, b.units)
+
+    requests = open_requests(round_)
+    request_ids = tuple(r.request_id for r in requests)
+    pairs = _Pairs.empty()
+    rejections: list[Rejection] = []
+    for ri, request in enumerate(requests):
+        intervention = interventions[request.intervention_id]
+        candidates: dict[str, tuple[Decimal, Decimal | None, bool]] = {
+            pid: (tariff, None, False)
+            for pid, tariff in offers.get(intervention.intervention_id, ())
+        }
+        for pid, (tariff, units) in bids.get(request.request_id, {}).items():
+            candidates[pid] = (tariff, units, True)  # an explicit bid wins over the offer
+        for pid in sorted(candidates):
+            tariff, bid_units, from_bid = candidates[pid]
+            provider = providers.get(pid)
+            if provider is None:
+                continue
+            km = _distance(request, provider)
+            reason = _first_broken_rule(
+                request,
+                provider,
+                intervention,
+                tariff,
+                km,
+                certs,
+                capacity_rows,
+                policy,
+                overrides,
+            )
+            if reason is not None:
+                rejections.append(Rejection(ri, pid, reason[0], reason[1]))
+                continue
+            units = bid_units if bid_units is not None else request.units
+            pairs.request.append(ri)
+            pairs.provider.append(provider_index[pid])
+            pairs.tariff.append(to_cents(tariff))
+            pairs.units.append(units_of(units))
+            pairs.cost.append(match_cost_cents(intervention.funding, tariff, units))
+            pairs.distance.append(
+                0 if km is None else to_cents(policy.weights.distance_per_km * Decimal(str(km)))
+            )
+            pairs.preference.append(_preference_cents(request, pid, policy))
+            pairs.continuity.append(
+                to_cents(policy.weights.continuity)
+                if request.current_provider is not None and request.current_provider != pid
+                else 0
+            )
+            pairs.from_bid.append(from_bid)
+            pairs.km.append(np.nan if km is None else km)
+
+    arrays = {
+        name: np.asarray(getattr(pairs, name), dtype=np.int64)
+        for name in (
+            "request",
+            "provider",
+            "tariff",
+            "units",
+            "cost",
+            "distance",
+            "preference",
+            "continuity",
+        )
+    }
+    pair_request, pair_provider = arrays["request"], arrays["provider"]
+    pinned, pin_conflicts = _pins(overrides, request_ids, provider_ids, pair_request, pair_provider)
+    limits = _limits(
+        round_,
+        requests,
+        interventions,
+        provider_ids,
+        pair_request,
+        pair_provider,
+        arrays["units"],
+        arrays["cost"],
+        active_awards(round_, day),
+        policy,
+    )
+    return MatchingProblem(
+        request_ids=request_ids,
+        provider_ids=provider_ids,
+        urgency_rank=np.asarray([r.urgency.rank for r in requests], dtype=np.int64),
+        weight=np.asarray([aging_weight(r, policy, day) for r in requests], dtype=np.int64),
+        pair_request=pair_request,
+        pair_provider=pair_provider,
+        pair_tariff=arrays["tariff"],
+        pair_units=arrays["units"],
+        pair_cost=arrays["cost"],
+        pair_distance=arrays["distance"],
+        pair_preference=arrays["preference"],
+        pair_continuity=arrays["continuity"],
+        pair_from_bid=np.asarray(pairs.from_bid, dtype=np.bool_),
+        pair_km=np.asarray(pairs.km, dtype=np.float64),
+        pair_pinned=pinned,
+        limits=tuple(limits),
+        rejections=tuple(rejections),
+        pin_conflicts=tuple(pin_conflicts),
+    )
+
+
+def _distance(request: Request, provider: Provider) -> float | None:
+    if request.lat is None or request.lon is None or provider.lat is None or provider.lon is None:
+        return None
+    return round(haversine_km(request.lat, request.lon, provider.lat, provider.lon), 1)
+
+
+def _first_broken_rule(
+    request: Request,
+    provider: Provider,
+    intervention: Intervention,
+    tariff: Decimal,
+    km: float | None,
+    certs: dict[tuple[str, str], list[Certification]],
+    capacity_rows: Mapping[tuple[str, str], object],
+    policy: Policy,
+    overrides: Overrides,
+) -> tuple[RejectReason, str] | None:
+    """The first admissibility rule the pair breaks, with the detail in words, or None."""
+    pid, iid = provider.provider_id, intervention.intervention_id
+    if (request.request_id, pid) in overrides.forbids:
+        return RejectReason.FORBIDDEN, f"the regisseur ruled out {pid} for this request"
+    if pid in request.excluded_providers:
+        return RejectReason.EXCLUDED_BY_CLIENT, f"the client does not want {pid}"
+    held = certs.get((pid, iid), [])
+    if not any(c.covers(request.start_date) for c in held):
+        start = request.start_date.isoformat()
+        expired = [c for c in held if c.valid_to < request.start_date]
+        if expired:
+            last = max(c.valid_to for c in expired).isoformat()
+            return (
+                RejectReason.CERTIFICATION_EXPIRED,
+                f"{pid}'s certificate for {iid} ended on {last}, before the start date {start}",
+            )
+        if held:
+            first = min(c.valid_from for c in held).isoformat()
+            return (
+                RejectReason.NOT_CERTIFIED,
+                f"{pid}'s certificate for {iid} only starts on {first}, "
+                f"after the start date {start}",
+            )
+        return RejectReason.NOT_CERTIFIED, f"{pid} is not certified for {iid}"
+    if not intervention.admits_tariff(tariff):
+        return (
+            RejectReason.TARIFF_OUT_OF_BAND,
+            f"{pid} asks EUR {tariff}, outside the band EUR {intervention.tariff_min}"
+            f"-{intervention.tariff_max} of {iid}",
+        )
+    missing = sorted(set(request.required_specialisms) - set(provider.specialisms))
+    if missing:
+        return RejectReason.MISSING_SPECIALISM, f"{pid} does not offer {', '.join(missing)}"
+    if km is not None and policy.max_distance_km is not None and km > policy.max_distance_km:
+        return (
+            RejectReason.BEYOND_DISTANCE,
+            f"{pid} is {km:.1f} km away, beyond the limit of {policy.max_distance_km:g} km",
+        )
+    if (pid, iid) not in capacity_rows and (pid, ALL_INTERVENTIONS) not in capacity_rows:
+        return (
+            RejectReason.NO_CAPACITY_ROW,
+            f"{pid} is certified for {iid} but has no capacity listed for it",
+        )
+    return None
+
+
+def _preference_cents(request: Request, provider_id: str, policy: Policy) -> int:
+    """Steps down the client's ranked list times the weight; unranked is one below the last."""
+    ranked = request.preferred_providers
+    if not ranked:
+        return 0
+    steps = ranked.index(provider_id) if provider_id in ranked else len(ranked)
+    return to_cents(policy.weights.preference_per_rank * steps)
+
+
+def _pins(
+    overrides: Overrides,
+    request_ids: tuple[str, ...],
+    provider_ids: tuple[str, ...],
+    pair_request: np.ndarray,
+    pair_provider: np.ndarray,
+) -> tuple[np.ndarray, list[PinConflict]]:
+    """Mark pinned pairs; a pin on a pair that is not admissible, or two pins on one request,
+    is a conflict (the round is then infeasible, with these pins named)."""
+    pinned = np.zeros(pair_request.shape[0], dtype=np.bool_)
+    conflicts: list[PinConflict] = []
+    index = {
+        (request_ids[r], provider_ids[p]): a
+        for a, (r, p) in enumerate(zip(pair_request.tolist(), pair_provider.tolist(), strict=True))
+    }
+    per_request: dict[str, list[str]] = defaultdict(list)
+    for rid, pid in sorted(overrides.pins):
+        per_request[rid].append(pid)
+        a = index.get((rid, pid))
+        if a is None:
+            why = (
+                "the request is not open in this round"
+                if rid not in request_ids
+                else f"{pid} is not an admissible provider for it"
+            )
+            conflicts.append(PinConflict(rid, pid, f"pin {rid} to {pid}: {why}"))
+        else:
+            pinned[a] = True
+    for rid, pids in per_request.items():
+        if len(pids) > 1:
+            for pid in pids:
+                others = ", ".join(p for p in pids if p != pid)
+                conflicts.append(
+                    PinConflict(rid, pid, f"pin {rid} to {pid}: {rid} is also pinned to {others}")
+                )
+    return pinned, conflicts
+
+
+def _limits(
+    round_: Round,
+    requests: list[Request],
+    interventions: dict[str, Intervention],
+    provider_ids: tuple[str, ...],
+    pair_request: np.ndarray,
+    pair_provider: np.ndarray,
+    pair_units: np.ndarray,
+    pair_cost: np.ndarray,
+    awards: Iterable[Award],
+    policy: Policy,
+) -> list[Limit]:
+    """Capacity rows (per intervention and ``*``), team budgets and market-share caps."""
+    limits: list[Limit] = []
+    pair_intervention = np.asarray(
+        [requests[r].intervention_id for r in pair_request.tolist()], dtype=object
+    )
+    used: dict[tuple[str, str], int] = defaultdict(int)
+    for award in awards:
+        units = units_of(award.units)
+        used[(award.provider_id, award.intervention_id)] += units
+        used[(award.provider_id, ALL_INTERVENTIONS)] += units
+    by_provider: dict[str, np.ndarray] = {}
+    if len(pair_provider):
+        order = np.argsort(pair_provider, kind="stable")
+        bounds = np.searchsorted(pair_provider[order], np.arange(len(provider_ids) + 1))
+        for p, pid in enumerate(provider_ids):
+            by_provider[pid] = order[bounds[p] : bounds[p + 1]]
+    for row in sorted(round_.capacity, key=lambda c: (c.provider_id, c.intervention_id)):
+        members = by_provider.get(row.provider_id, np.asarray([], dtype=np.int64))
+        if not row.is_total:
+            members = members[pair_intervention[members] == row.intervention_id]
+        if members.size == 0:
+            continue
+        total = units_of(row.capacity_units)
+        key = (row.provider_id, row.intervention_id)
+        limits.append(
+            Limit(
+                LimitKind.CAPACITY,
+                key,
+                members.astype(np.int64),
+                pair_units[members],
+                max(total - used[key], 0),
+                total,
+                used[key],
+            )
+        )
+    team_of = np.asarray([r.team_id for r in requests], dtype=object)
+    segment_of = np.asarray(
+        [interventions[r.intervention_id].segment.value for r in requests], dtype=object
+    )
+    for budget in sorted(round_.budgets or (), key=lambda b: (b.team_id, b.segment.value)):
+        members = (
+            np.flatnonzero(
+                (team_of[pair_request] == budget.team_id)
+                & (segment_of[pair_request] == budget.segment.value)
+            )
+            if len(pair_request)
+            else np.asarray([], dtype=np.int64)
+        )
+        if members.size == 0:
+            continue
+        cents = to_cents(budget.amount)
+        limits.append(
+            Limit(
+                LimitKind.BUDGET,
+                (budget.team_id, budget.segment.value),
+                members.astype(np.int64),
+                pair_cost[members],
+                cents,
+                cents,
+                0,
+            )
+        )
+    if policy.market_share_cap is not None and len(pair_request):
+        cap = round(policy.market_share_cap * SHARE_SCALE)
+        for iid in sorted(set(pair_intervention.tolist())):
+            members = np.flatnonzero(pair_intervention == iid)
+            field = pair_provider[members]
+            if np.unique(field).size < SHARE_CAP_MIN_PROVIDERS:
+                continue
+            allowance = int(pair_units[members].max()) * SHARE_SCALE
+            for p in np.unique(field).tolist():
+                own = (field == p).astype(np.int64) * SHARE_SCALE
+                limits.append(
+                    Limit(
+                        LimitKind.MARKET_SHARE,
+                        (provider_ids[p], iid),
+                        members.astype(np.int64),
+                        (own - cap) * pair_units[members],
+                        allowance,
+                        cap,
+                        0,
+                    )
+                )
+    return [limit for limit in limits if can_bind(limit, pair_request)]
+
+
+def can_bind(limit: Limit, pair_request: np.ndarray) -> bool:
+    """False when the row holds even if every request took its largest pair in it.
+
+    Such a row can never bind, so it is left out of the model: fewer rows, and requests that
+    only shared a slack row fall into separate parts (see ``decompose``).
+    """
+    requests = pair_request[limit.pairs]
+    coeffs = np.maximum(limit.coeffs, 0)
+    order = np.lexsort((-coeffs, requests))
+    first = np.unique(requests[order], return_index=True)[1]
+    return int(coeffs[order][first].sum()) > limit.rhs

@@ -1,0 +1,81 @@
+"""The linear model of one part of a round, as a sparse matrix built from arrays.
+
+Rows, in this order (names as in models/matching.md):
+``assign_once[r]``  sum of x over the pairs of request r <= 1;
+``limit[l]``        sum of coeffs x over the pairs of limit l <= rhs (capacity, budget,
+                    market share).
+Stage objectives and the rows that keep earlier stage optima are added by the stage runner.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from matcher.matching.problem import Limit, MatchingProblem
+
+
+@dataclass(frozen=True)
+class Part:
+    """A set of pairs solved together, with the limits that touch them.
+
+    ``cols`` are global pair indices; ``limits`` are the problem's limits restricted to these
+    pairs. A whole round is one part; decomposition splits it into independent parts.
+    """
+
+    cols: npt.NDArray[np.int64]
+    limits: tuple[Limit, ...]
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """``row_lo <= A x <= row_hi``, ``lb <= x <= ub``, x binary, over the pairs of a part."""
+
+    matrix: sp.csr_matrix
+    row_lo: npt.NDArray[np.float64]
+    row_hi: npt.NDArray[np.float64]
+    lb: npt.NDArray[np.float64]
+    ub: npt.NDArray[np.float64]
+    row_names: tuple[str, ...]
+
+
+def whole(problem: MatchingProblem) -> Part:
+    """The whole round as one part."""
+    return Part(np.arange(problem.n_pairs, dtype=np.int64), problem.limits)
+
+
+def linear_model(problem: MatchingProblem, part: Part) -> LinearModel:
+    """Assemble the constraint matrix of a part from the problem's arrays in one go."""
+    n = part.cols.size
+    local = np.full(problem.n_pairs, -1, dtype=np.int64)
+    local[part.cols] = np.arange(n)
+    requests, request_row = np.unique(problem.pair_request[part.cols], return_inverse=True)
+    rows = [request_row.astype(np.int64)]
+    cols = [np.arange(n, dtype=np.int64)]
+    vals = [np.ones(n, dtype=np.float64)]
+    hi = [np.ones(requests.size, dtype=np.float64)]
+    names = [f"assign_once[{problem.request_ids[r]}]" for r in requests.tolist()]
+    base = requests.size
+    for k, limit in enumerate(part.limits):
+        members = local[limit.pairs]
+        keep = members >= 0
+        rows.append(np.full(int(keep.sum()), base + k, dtype=np.int64))
+        cols.append(members[keep])
+        vals.append(limit.coeffs[keep].astype(np.float64))
+        hi.append(np.asarray([limit.rhs], dtype=np.float64))
+        names.append(f"{limit.kind.value}[{limit.key[0]},{limit.key[1]}]")
+    n_rows = base + len(part.limits)
+    matrix = sp.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n_rows, n)
+    )
+    row_hi = np.concatenate(hi)
+    lb = problem.pair_pinned[part.cols].astype(np.float64)
+    return LinearModel(
+        matrix=matrix,
+        row_lo=np.full(n_rows, -np.inf),
+        row_hi=row_hi,
+        lb=lb,
+        ub=np.ones(n, dtype=np.float64),
+        row_names=tuple(names),
+    )
