@@ -147,12 +147,17 @@ def solve_problem(
     parts = split(problem)
     warm = _warm_start(problem, previous)
     solutions: list[PartSolution] = []
+    pairs_left = sum(p.cols.size for p in parts)
     for done, part in enumerate(parts):
+        # Each part gets a share of the time left in proportion to its size.
+        now = time.perf_counter()
+        part_deadline = now + max(deadline - now, 0.0) * part.cols.size / max(pairs_left, 1)
+        pairs_left -= part.cols.size
         solution = solve_part(
             problem,
             part,
             backend,
-            deadline,
+            part_deadline,
             threads,
             None if warm is None else warm[part.cols],
         )

@@ -105,16 +105,13 @@ def solve_part(
     hint = warm
     status = StageStatus.OPTIMAL
     x = np.zeros(part.cols.size, dtype=np.bool_)
-    for name, objective, maximize in stage_objectives(problem, part):
+    stages = stage_objectives(problem, part)
+    for done, (name, objective, maximize) in enumerate(stages):
+        # Time left is shared among the stages still to run; what a stage does not use
+        # passes on to the next.
+        share = max(deadline - time.perf_counter(), 0.0) / (len(stages) - done)
         task = StageTask(
-            problem,
-            part,
-            objective,
-            maximize,
-            tuple(rows),
-            hint,
-            max(deadline - time.perf_counter(), 0.05),
-            threads,
+            problem, part, objective, maximize, tuple(rows), hint, max(share, 0.05), threads
         )
         result: StageResult = backend.solve(task)
         if result.status in (StageStatus.INFEASIBLE, StageStatus.ERROR):
