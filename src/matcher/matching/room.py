@@ -99,10 +99,13 @@ class Room:
 
 def unit_words(round_: Round, limit: Limit) -> str:
     """What a capacity row counts, e.g. ``hours a week``; ``units a week`` for a ``*`` row."""
-    if limit.key[1] == ALL_INTERVENTIONS:
-        return "units a week"
+    return intervention_unit_words(round_, limit.key[1])
+
+
+def intervention_unit_words(round_: Round, intervention_id: str) -> str:
+    """The weekly unit of an intervention in words; ``units a week`` for ``*``."""
     for intervention in round_.interventions:
-        if intervention.intervention_id == limit.key[1]:
+        if intervention.intervention_id == intervention_id:
             return f"{_UNIT_WORDS[intervention.unit]} a week"
     return "units a week"
 
