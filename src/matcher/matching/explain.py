@@ -32,6 +32,7 @@ REASON_CODES = (
     "outranked",
     "task_funded",
     "pin_conflict",
+    "time_limit",
 )
 
 REJECT_CODE = {
@@ -272,8 +273,9 @@ def _limit_reasons(context: _Context, ri: int, pairs: list[int]) -> list[Reason]
         out.insert(
             0,
             Reason(
-                "outranked",
-                f"the solver stopped ({status}, not proven optimal) before placing it; "
+                "time_limit",
+                f"the solver stopped at its time limit ({status}, not proven optimal) "
+                "before placing it; "
                 f"{free} room for it",
             ),
         )
