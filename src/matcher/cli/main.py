@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from matcher.cli import capacity as capacity_cli
 from matcher.data.db.store import DatabaseNotEmptyError, DatabaseNotInitialisedError
 from matcher.data.issues import Issue, RoundImportError
 from matcher.services import rounds
@@ -147,3 +148,6 @@ def _safe(url: str) -> str:
 def run() -> None:
     """Console-script entry point."""
     app()
+
+
+capacity_cli.register(app)
