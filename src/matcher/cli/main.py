@@ -1,20 +1,26 @@
 """The `matcher` command line: a thin face over matcher.services.
 
 Exit codes: 0 done; 1 the input or the database refused the work (the message says why);
-2 the command was called wrongly (Typer's usage errors).
+2 the command was called wrongly (Typer's usage errors). `matcher match` adds 3 (the round
+is infeasible: pins that contradict each other, named on stderr) and 4 (the solver failed).
 """
 
+import json
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from matcher.data.db.store import DatabaseNotEmptyError, DatabaseNotInitialisedError
 from matcher.data.issues import Issue, RoundImportError
-from matcher.services import rounds
+from matcher.services import matching, rounds
 
 app = typer.Typer(
     name="matcher",
@@ -113,6 +119,179 @@ def demo(
         f"Wrote a demo region to {out_dir}: {len(round_.providers)} providers, "
         f"{len(round_.interventions)} interventions, {len(round_.requests)} open requests."
     )
+
+
+class Solver(StrEnum):
+    """The solvers `matcher match` can use; auto is the benchmarked default."""
+
+    AUTO = "auto"
+    HIGHS = "highs"
+    SCIP = "scip"
+    CP_SAT = "cp-sat"
+    CBC = "cbc"
+
+
+EXIT_INFEASIBLE = 3
+EXIT_SOLVER = 4
+MATCH_EPILOG = (
+    "Exit codes: 0 matched (optimal, or the best found within the time limit); "
+    "1 the round, the overrides or the database has errors (file, row and column named, "
+    "nothing written); 2 the command was called wrongly; 3 infeasible: pins that contradict "
+    "each other or the round (named on stderr, nothing written); 4 the solver failed or is "
+    "not available (nothing written)."
+)
+RoundArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        metavar="ROUND_DIR",
+        help="A round directory of CSV files, or an .xlsx workbook (or use --db).",
+    ),
+]
+MatchDbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Match the round stored in this database (sqlite:///file.sqlite or "
+        "postgresql://user@host/db) instead of a round directory.",
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print the result as JSON on stdout, and nothing else.")
+]
+
+
+@app.command("match", epilog=MATCH_EPILOG)
+def match(
+    out_dir: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Directory for assignments.csv, unassigned.csv and summary.json; replaced "
+            "whole, and only when the round was solved.",
+        ),
+    ],
+    round_dir: RoundArgument = None,
+    db: MatchDbOption = None,
+    as_json: JsonOption = False,
+    solver: Annotated[Solver, typer.Option(help="The MIP solver.")] = Solver.AUTO,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit", min=0.01, help="Seconds for the whole round (default: the policy's)."
+        ),
+    ] = None,
+    threads: Annotated[int, typer.Option(min=1, help="Solver threads (CP-SAT workers).")] = 1,
+    overrides: Annotated[
+        Path | None,
+        typer.Option(help="overrides.csv: request_id, provider_id, action (pin or forbid)."),
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(help="A previous assignments.csv, to start the solver from its matches."),
+    ] = None,
+    export_model: Annotated[
+        Path | None,
+        typer.Option(
+            "--export-model",
+            help="Also write the first stage's model of the whole round as .lp or .mps.",
+        ),
+    ] = None,
+) -> None:
+    """Match the open requests of a round to providers and explain every decision."""
+    source = _match_source(round_dir, db, export_model)
+    arguments: dict[str, Any] = {
+        "out_dir": out_dir,
+        "solver": solver.value,
+        "time_limit": time_limit,
+        "threads": threads,
+        "overrides_file": overrides,
+        "previous_file": previous,
+        "export_model": export_model,
+    }
+    try:
+        with _solving_progress() as progress:
+            summary = source(progress=progress, **arguments)
+    except RoundImportError as exc:
+        _print_issues(exc.errors, title="The input has errors", limit=None)
+        err.print(f"[bold red]Nothing was matched:[/] {len(exc.errors)} problem(s) to fix first.")
+        raise typer.Exit(1) from None
+    except (DatabaseNotInitialisedError, matching.NoRoundStoredError) as exc:
+        err.print(f"[bold red]Nothing was matched:[/] {exc}")
+        raise typer.Exit(1) from None
+    except matching.MatchArgumentError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    except matching.SolverUnavailableError as exc:
+        err.print(f"[bold red]Nothing was matched:[/] {exc}")
+        raise typer.Exit(EXIT_SOLVER) from None
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2))
+    _report_match(summary, out_dir, export_model, quiet=as_json)
+    if summary["status"] == "infeasible":
+        raise typer.Exit(EXIT_INFEASIBLE)
+    if summary["status"] not in matching.SOLVED:
+        raise typer.Exit(EXIT_SOLVER)
+
+
+def _match_source(
+    round_dir: Path | None, db: str | None, export_model: Path | None
+) -> Callable[..., dict[str, Any]]:
+    """Which service to call; usage errors (exit 2) for a missing or doubled round."""
+    if round_dir is not None and db is not None:
+        raise typer.BadParameter("give either ROUND_DIR or --db, not both")
+    if round_dir is None and db is None:
+        raise typer.BadParameter("give a ROUND_DIR, or --db URL to match the stored round")
+    if export_model is not None and export_model.suffix.lower() not in matching.MODEL_FORMATS:
+        raise typer.BadParameter(
+            f"{export_model} must end in .lp or .mps", param_hint="--export-model"
+        )
+    if round_dir is not None:
+        path = round_dir
+        return lambda **kw: matching.match_directory(path, **kw)
+    return lambda **kw: matching.match_database(db, **kw)
+
+
+@contextmanager
+def _solving_progress() -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr, advanced by the engine after each solved part."""
+    columns = (
+        TextColumn("Solving parts"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("solve", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
+def _report_match(
+    summary: dict[str, Any], out_dir: Path, export_model: Path | None, *, quiet: bool
+) -> None:
+    """What happened, for a person: on stdout unless --json, trouble always on stderr."""
+    if export_model is not None:
+        err.print(f"Wrote the first stage's model to {export_model}.")
+    status = summary["status"]
+    if status == "infeasible":
+        err.print("[bold red]Infeasible:[/] no matching satisfies these pins. Nothing was written.")
+        for conflict in summary["conflicts"]:
+            err.print(f"  - {conflict['detail']}")
+        return
+    if status not in matching.SOLVED:
+        err.print(f"[bold red]The solver failed:[/] {summary['message']}. Nothing was written.")
+        return
+    if quiet:
+        return
+    gap = "" if status == "optimal" else f", gap {summary['gap']:.2%}"
+    out.print(
+        f"Matched {summary['n_assigned']} of {summary['n_requests']} open requests "
+        f"({status}{gap}, {summary['solver']}, {summary['seconds']:.1f} s): "
+        f"total cost EUR {summary['total_cost']:,.2f}, objective EUR {summary['objective']:,.2f}."
+    )
+    out.print(f"Wrote assignments.csv, unassigned.csv and summary.json to {out_dir}.")
 
 
 def _print_issues(issues: tuple[Issue, ...], *, title: str, limit: int | None) -> None:
