@@ -65,9 +65,10 @@ def test_tiny_round_outputs_have_the_exact_columns_and_the_engines_numbers(
     for a in assignments:
         terms = ("cost_term", "distance_term", "preference_term", "continuity_term")
         assert sum(Decimal(a[t]) for t in terms) == Decimal(a["objective"])
-        assert Decimal(a["cost"]) == Decimal(a["tariff"]) * Decimal(a["units"]) or a[
-            "request_id"
-        ] == "R004"  # R004 is output funded: the tariff is the price of the arrangement
+        assert (
+            Decimal(a["cost"]) == Decimal(a["tariff"]) * Decimal(a["units"])
+            or a["request_id"] == "R004"
+        )  # R004 is output funded: the tariff is the price of the arrangement
     assert capacity_breaches(round_, assignments) == []
 
 
@@ -80,8 +81,11 @@ def test_small_round_places_the_hand_optimum_and_explains_the_rest(tmp_path: Pat
     assert (summary["n_requests"], summary["n_assigned"]) == (3, 2)
     [r3] = read_rows(out / "unassigned.csv")
     assert r3["request_id"] == "R3"
-    assert r3["reason_code"]
-    assert r3["detail"]
+    assert r3["reason_code"] == "tariff_out_of_band"
+    assert "EUR 90" in r3["detail"]
+    r2 = next(a for a in read_rows(out / "assignments.csv") if a["request_id"] == "R2")
+    # R2's runner-up is P2 at 3 x 66 = 198 against 3 x 55 = 165 with P1.
+    assert (r2["next_best_provider"], r2["next_best_delta"]) == ("P2", "33.00")
     assert capacity_breaches(two_for_one_slot(), read_rows(out / "assignments.csv")) == []
 
 

@@ -99,12 +99,18 @@ def assignment_rows(outcome: MatchOutcome, explanation: Explanation) -> list[Row
 
 
 def unassigned_rows(outcome: MatchOutcome, explanation: Explanation) -> list[Row]:
-    """One row per open request left unplaced: its most decisive reason first, then every
-    reason and the cheapest change that would place it, in words."""
+    """One row per request left unplaced: its most decisive reason code, then every reason
+    and the cheapest change that would place it, in words.
+
+    The round's open requests come first, in round order; requests that are never matched
+    case by case (task-funded interventions) follow, so every request without a match and
+    without an award is accounted for.
+    """
     problem = outcome.problem
     placed = {problem.request_ids[int(r)] for r in problem.pair_request[outcome.chosen].tolist()}
+    extra = [rid for rid in explanation.unplaced if rid not in set(problem.request_ids)]
     rows: list[Row] = []
-    for rid in problem.request_ids:
+    for rid in (*problem.request_ids, *extra):
         if rid in placed:
             continue
         unplaced = explanation.unplaced.get(rid)

@@ -22,6 +22,7 @@ from matcher.matching.explain import explain_outcome
 from matcher.matching.formulation import whole
 from matcher.matching.overrides import Overrides
 from matcher.matching.problem import MatchingProblem
+from matcher.matching.recommend import Recommendation, recommend
 from matcher.matching.stages import stage_objectives
 from matcher.services.match_output import (
     assignment_rows,
@@ -128,8 +129,14 @@ def match(
     progress: Progress | None = None,
     import_warnings: int = 0,
 ) -> dict[str, Any]:
-    """Solve round_ with the overrides, explain it, write the outputs; returns the summary."""
+    """Solve round_ with the overrides, explain it, write the outputs; returns the summary.
+
+    ``auto`` is the round policy's solver, which is itself ``auto`` (the benchmarked default)
+    unless the policy names one.
+    """
     out_dir = Path(out_dir)
+    if solver == "auto":
+        solver = round_.effective_policy().solver
     check_arguments(out_dir, solver, export_model)
     overrides = read_overrides(overrides_file, round_) if overrides_file else Overrides()
     previous = read_previous(previous_file) if previous_file else frozenset()
@@ -206,3 +213,44 @@ def write_model(problem: MatchingProblem, path: Path) -> None:
     except BaseException:
         Path(staging).unlink(missing_ok=True)
         raise
+
+
+class UnknownRequestError(Exception):
+    """The request is not in the round, or not open (awarded already, or task-funded)."""
+
+
+def recommend_for(
+    request_id: str, path: Path | None = None, db: str | None = None
+) -> list[Recommendation]:
+    """Ranked providers for one request of the round in path, else of the stored round.
+
+    No solve: the request's admissible providers are ranked by the last stage's objective,
+    with the room left after running awards (``matcher.matching.recommend``).
+    """
+    round_ = read_round(Path(path)).round if path is not None else stored_round(db)
+    try:
+        return recommend(round_, request_id)
+    except ValueError as exc:
+        raise UnknownRequestError(str(exc)) from None
+
+
+def recommendation_record(item: Recommendation) -> dict[str, Any]:
+    """One recommendation as plain JSON values: euros with two decimals, units as numbers."""
+
+    def money(cents: int | None) -> float | None:
+        return None if cents is None else round(cents / 100, 2)
+
+    return {
+        "provider_id": item.provider_id,
+        "rank": item.rank,
+        "tariff": money(item.tariff_cents),
+        "units": None if item.units is None else float(item.units),
+        "cost": money(item.cost_cents),
+        "objective": money(item.objective_cents),
+        "terms": {name: money(cents) for name, cents in item.terms.items()},
+        "delta": money(item.delta_cents),
+        "remaining_units": None if item.remaining_units is None else float(item.remaining_units),
+        "fits": item.fits,
+        "reasons": list(item.reasons),
+        "rejection_code": item.rejection_code,
+    }
