@@ -249,3 +249,27 @@ def test_an_empty_database_is_refused(sqlite_url: str, tmp_path: Path) -> None:
     rounds.init_database(sqlite_url)
     with pytest.raises(matching.NoRoundStoredError, match="matcher import"):
         matching.match_database(sqlite_url, tmp_path / "out")
+
+
+def test_an_unplaced_request_gets_its_cheapest_change_unless_the_search_is_off(
+    tmp_path: Path,
+) -> None:
+    # P2 has room for 2 hours only, so R1 and R2 (3 hours each) cannot both be placed: R2
+    # takes P1 (cheaper), R1 is left; one more hour at P2 would place it.
+    round_ = two_for_one_slot()
+    narrow = round_.model_copy(
+        update={
+            "capacity": (
+                round_.capacity[0],
+                round_.capacity[1].model_copy(update={"capacity_units": Decimal(2)}),
+            )
+        }
+    )
+    matching.match(narrow, tmp_path / "searched")
+    matching.match(narrow, tmp_path / "not", changes=0)
+
+    searched = {u["request_id"]: u for u in read_rows(tmp_path / "searched" / "unassigned.csv")}
+    plain = {u["request_id"]: u for u in read_rows(tmp_path / "not" / "unassigned.csv")}
+    assert searched["R1"]["reason_code"] == plain["R1"]["reason_code"] == "capacity_full"
+    assert "cheapest change: 1.0 more hours a week at P2" in searched["R1"]["detail"]
+    assert "cheapest change" not in plain["R1"]["detail"]

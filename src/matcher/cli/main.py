@@ -199,6 +199,14 @@ def match(
             help="Also write the first stage's model of the whole round as .lp or .mps.",
         ),
     ] = None,
+    changes: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Search the cheapest change that would place an unplaced request for at most "
+            "this many of them, most urgent first (each search re-solves; 0 skips it).",
+        ),
+    ] = matching.DEFAULT_CHANGES,
 ) -> None:
     """Match the open requests of a round to providers and explain every decision."""
     source = _match_source(round_dir, db, export_model)
@@ -210,6 +218,7 @@ def match(
         "overrides_file": overrides,
         "previous_file": previous,
         "export_model": export_model,
+        "changes": changes,
     }
     try:
         with _solving_progress() as progress:

@@ -9,6 +9,7 @@ why in the summary it returns.
 
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,8 @@ from matcher.services.match_output import (
 from matcher.services.override_files import read_overrides, read_previous
 
 MODEL_FORMATS = (".lp", ".mps")
+# Unplaced requests searched for the cheapest change that would place them (see match()).
+DEFAULT_CHANGES = 10
 SOLVED = ("optimal", "feasible")
 
 
@@ -58,6 +61,7 @@ def match_directory(
     previous_file: Path | None = None,
     export_model: Path | None = None,
     progress: Progress | None = None,
+    changes: int = DEFAULT_CHANGES,
 ) -> dict[str, Any]:
     """Match the round in a directory or workbook; returns the summary (see summary.json).
 
@@ -75,6 +79,7 @@ def match_directory(
         previous_file=previous_file,
         export_model=export_model,
         progress=progress,
+        changes=changes,
         import_warnings=len(result.warnings),
     )
 
@@ -89,6 +94,7 @@ def match_database(
     previous_file: Path | None = None,
     export_model: Path | None = None,
     progress: Progress | None = None,
+    changes: int = DEFAULT_CHANGES,
 ) -> dict[str, Any]:
     """Match the round stored in the database at db; as match_directory otherwise."""
     return match(
@@ -101,6 +107,7 @@ def match_database(
         previous_file=previous_file,
         export_model=export_model,
         progress=progress,
+        changes=changes,
     )
 
 
@@ -127,12 +134,15 @@ def match(
     previous_file: Path | None = None,
     export_model: Path | None = None,
     progress: Progress | None = None,
+    changes: int = DEFAULT_CHANGES,
     import_warnings: int = 0,
 ) -> dict[str, Any]:
     """Solve round_ with the overrides, explain it, write the outputs; returns the summary.
 
     ``auto`` is the round policy's solver, which is itself ``auto`` (the benchmarked default)
-    unless the policy names one.
+    unless the policy names one. ``changes`` caps the unplaced requests (highest priority
+    first) for which the cheapest change that would place them is searched: each search
+    re-solves the request's part up to a few times, so on a large round it costs minutes.
     """
     out_dir = Path(out_dir)
     if solver == "auto":
@@ -151,7 +161,11 @@ def match(
         import_warnings=import_warnings,
     )
     if outcome.status in SOLVED:
-        explanation = explain_outcome(round_, outcome)
+        started = time.perf_counter()
+        explanation = explain_outcome(
+            round_, outcome, find_changes=changes > 0, max_changes=max(changes, 0)
+        )
+        summary["explain_seconds"] = round(time.perf_counter() - started, 3)
         write_outputs(
             out_dir,
             assignment_rows(outcome, explanation),
