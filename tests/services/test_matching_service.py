@@ -2,6 +2,7 @@
 
 import json
 import subprocess
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -273,3 +274,16 @@ def test_an_unplaced_request_gets_its_cheapest_change_unless_the_search_is_off(
     assert searched["R1"]["reason_code"] == plain["R1"]["reason_code"] == "capacity_full"
     assert "cheapest change: 1.0 more hours a week at P2" in searched["R1"]["detail"]
     assert "cheapest change" not in plain["R1"]["detail"]
+
+
+def test_a_stage_stopped_without_a_bound_reports_the_gap_as_unknown() -> None:
+    round_ = two_for_one_slot()
+    outcome = match_round(round_)
+    cost = outcome.stages[-1]
+    unproven = replace(
+        outcome, stages=(*outcome.stages[:-1], replace(cost, bound=float("nan"), proven=False))
+    )
+    summary = match_output.summary_of(replace(unproven, status="feasible"))
+    assert summary["bound"] is None
+    assert summary["gap"] is None
+    assert match_output.summary_of(outcome)["gap"] == 0

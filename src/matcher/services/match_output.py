@@ -134,7 +134,7 @@ def summary_of(outcome: MatchOutcome, **extra: Any) -> dict[str, Any]:
         "total_cost": _money(outcome.total_cost_cents),
         "objective": _money(outcome.objective_cents),
         "bound": _money(outcome.bound_cents) if solved else None,
-        "gap": round(outcome.gap, 6) if solved else None,
+        "gap": round(outcome.gap, 6) if solved and _bounds_known(outcome) else None,
         "solver": outcome.solver,
         "seconds": round(outcome.seconds, 3),
     }
@@ -159,6 +159,11 @@ def summary_of(outcome: MatchOutcome, **extra: Any) -> dict[str, Any]:
     )
     summary.update(extra)
     return summary
+
+
+def _bounds_known(outcome: MatchOutcome) -> bool:
+    """False when a stage stopped without a proven bound: the gap is then unknown, not 0."""
+    return all(s.proven or math.isfinite(s.bound) for s in outcome.stages)
 
 
 def _money(cents: float) -> float | None:
