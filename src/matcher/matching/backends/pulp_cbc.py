@@ -1,0 +1,137 @@
+"""CBC (bundled with PuLP), or any solver PuLP drives, as a second, independent backend.
+
+The model is written out here row by row from the problem's arrays and the part's limits,
+not taken from ``formulation.linear_model``, so a mistake in one formulation shows up as a
+disagreement between backends (tests/matching/test_backends_agree.py). PuLP also lets users
+with a commercial licence solve the same model: pass e.g. ``pulp.GUROBI_CMD()``.
+"""
+
+import copy
+import math
+import time
+import warnings
+from typing import Any
+
+import numpy as np
+import pulp
+
+from matcher.matching.backends.base import StageResult, StageStatus, StageTask
+
+# Every objective is integer, so a gap below one proves optimality.
+ABSOLUTE_GAP = 0.999
+
+
+def bundled_cbc(time_limit: float, threads: int) -> Any:
+    """PuLP's bundled CBC binary, silent, set to prove optimality."""
+    with warnings.catch_warnings():
+        # PuLP 3.3 announces that PULP_CBC_CMD moves out in 4.0; it is what ships today.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return pulp.PULP_CBC_CMD(
+            msg=False,
+            timeLimit=time_limit,
+            gapRel=0,
+            gapAbs=ABSOLUTE_GAP,
+            threads=max(threads, 1),
+        )
+
+
+class PulpBackend:
+    """Solves a stage with PuLP: the bundled CBC by default, or the solver given.
+
+    A given solver keeps its own settings (gaps, threads, licence); only its time limit is
+    set per stage, on a shallow copy, so the caller's object is left alone.
+    """
+
+    name = "cbc"
+
+    def __init__(self, solver: Any = None) -> None:
+        self.solver = solver
+        if solver is not None:
+            self.name = str(getattr(solver, "name", "pulp")).lower()
+
+    def _solver_for(self, task: StageTask) -> Any:
+        limit = max(task.time_limit, 0.01)
+        if self.solver is None:
+            return bundled_cbc(limit, task.threads)
+        solver = copy.copy(self.solver)
+        solver.timeLimit = limit
+        return solver
+
+    def solve(self, task: StageTask) -> StageResult:
+        """Build the stage model with PuLP, solve it and read the chosen pairs back."""
+        started = time.perf_counter()
+        n = task.part.cols.size
+        empty = np.zeros(n, dtype=np.bool_)
+        try:
+            model, x = build_stage_model(task)
+            model.solve(self._solver_for(task))
+        except pulp.PulpSolverError as exc:
+            return StageResult(
+                StageStatus.ERROR, empty, 0, math.nan, time.perf_counter() - started, str(exc)
+            )
+        seconds = time.perf_counter() - started
+        status, solution = int(model.status), int(model.sol_status)
+        if status == pulp.LpStatusInfeasible or solution == pulp.LpSolutionInfeasible:
+            return StageResult(StageStatus.INFEASIBLE, empty, 0, math.nan, seconds)
+        if solution not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+            return StageResult(
+                StageStatus.ERROR,
+                empty,
+                0,
+                math.nan,
+                seconds,
+                f"{self.name}: {pulp.LpStatus.get(status, status)}, no solution",
+            )
+        chosen = np.asarray([(v.value() or 0.0) > 0.5 for v in x], dtype=np.bool_)
+        objective = int(task.objective[chosen].sum())
+        if solution == pulp.LpSolutionOptimal:
+            return StageResult(StageStatus.OPTIMAL, chosen, objective, float(objective), seconds)
+        bound = getattr(model, "bestBound", None)
+        return StageResult(
+            StageStatus.FEASIBLE,
+            chosen,
+            objective,
+            math.nan if bound is None else float(bound),
+            seconds,
+        )
+
+
+def build_stage_model(task: StageTask) -> tuple[Any, list[Any]]:
+    """The PuLP model of one stage: a binary per pair of the part, then the rows.
+
+    Rows (models/matching.md): ``assign_once`` per request, one row per limit of the part
+    (capacity, budget, market_share), one row per earlier stage keeping its optimum.
+    """
+    problem, part = task.problem, task.part
+    cols = part.cols.tolist()
+    sense = pulp.LpMaximize if task.maximize else pulp.LpMinimize
+    model = pulp.LpProblem(f"stage_{task.part.cols.size}", sense)
+    pinned = problem.pair_pinned
+    x = [
+        model.add_variable(f"x_{a}", lowBound=1 if pinned[a] else 0, upBound=1, cat=pulp.LpBinary)
+        for a in cols
+    ]
+    local = {a: j for j, a in enumerate(cols)}
+    by_request: dict[int, list[int]] = {}
+    for j, a in enumerate(cols):
+        by_request.setdefault(int(problem.pair_request[a]), []).append(j)
+    for r, members in sorted(by_request.items()):
+        model += (
+            pulp.lpSum(x[j] for j in members) <= 1,
+            f"assign_once_{r}",
+        )
+    for k, limit in enumerate(part.limits):
+        terms = [
+            (x[local[a]], int(c))
+            for a, c in zip(limit.pairs.tolist(), limit.coeffs.tolist(), strict=True)
+            if a in local and c != 0
+        ]
+        model += (pulp.lpSum(c * v for v, c in terms) <= int(limit.rhs), f"{limit.kind.value}_{k}")
+    for k, row in enumerate(task.stage_rows):
+        model += (
+            pulp.lpSum(int(c) * x[j] for j, c in enumerate(row.coeffs.tolist()) if c != 0)
+            >= int(row.lower),
+            f"stage_{k}",
+        )
+    model += pulp.lpSum(int(c) * x[j] for j, c in enumerate(task.objective.tolist()) if c != 0)
+    return model, x
