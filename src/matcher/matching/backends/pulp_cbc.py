@@ -107,8 +107,10 @@ def build_stage_model(task: StageTask) -> tuple[Any, list[Any]]:
     sense = pulp.LpMaximize if task.maximize else pulp.LpMinimize
     model = pulp.LpProblem(f"stage_{task.part.cols.size}", sense)
     pinned = problem.pair_pinned
+    # Integer in [0, 1] rather than LpBinary: PuLP resets a binary's bounds to 0..1, which
+    # would drop the lower bound 1 that holds a pin.
     x = [
-        model.add_variable(f"x_{a}", lowBound=1 if pinned[a] else 0, upBound=1, cat=pulp.LpBinary)
+        model.add_variable(f"x_{a}", lowBound=1 if pinned[a] else 0, upBound=1, cat=pulp.LpInteger)
         for a in cols
     ]
     local = {a: j for j, a in enumerate(cols)}
