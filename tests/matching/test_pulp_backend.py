@@ -1,5 +1,6 @@
 """The PuLP backend on a round solved by hand, on every backend, plus its own status mapping."""
 
+import math
 import warnings
 from decimal import Decimal
 
@@ -7,7 +8,7 @@ import pulp
 import pytest
 
 from matcher.domain import Budget, Segment
-from matcher.matching.backends.pulp_cbc import PulpBackend
+from matcher.matching.backends.pulp_cbc import PulpBackend, cbc_bound
 from matcher.matching.build import build_problem
 from matcher.matching.decompose import split
 from matcher.matching.engine import MatchOutcome, solve_problem
@@ -69,3 +70,18 @@ def test_an_injected_pulp_solver_is_used_with_the_stage_time_limit() -> None:
     )
     assert chosen == [("R1", "PA"), ("R2", "PB"), ("R3", "PA")]
     assert given.timeLimit is None
+
+
+STOPPED_LOG = """
+Result - Stopped on time limit
+
+Objective value:                27874.00000000
+Upper bound:                    28587.004
+Gap:                            -0.02
+"""
+
+
+def test_the_bound_of_a_stopped_cbc_run_is_read_from_its_log() -> None:
+    assert cbc_bound(STOPPED_LOG) == pytest.approx(28587.004)
+    assert cbc_bound(STOPPED_LOG.replace("Upper", "Lower")) == pytest.approx(28587.004)
+    assert math.isnan(cbc_bound("Result - Optimal solution found\n"))

@@ -8,6 +8,8 @@ with a commercial licence solve the same model: pass e.g. ``pulp.GUROBI_CMD()``.
 
 import copy
 import math
+import re
+import tempfile
 import time
 import warnings
 from typing import Any
@@ -21,8 +23,24 @@ from matcher.matching.backends.base import StageResult, StageStatus, StageTask
 ABSOLUTE_GAP = 0.999
 
 
-def bundled_cbc(time_limit: float, threads: int) -> Any:
-    """PuLP's bundled CBC binary, silent, set to prove optimality."""
+# CBC's summary line with the proven bound, in the model's own sense: "Upper bound" when
+# maximising, "Lower bound" when minimising.
+CBC_BOUND = re.compile(r"^(?:Upper|Lower) bound:\s+(\S+)", re.MULTILINE)
+
+
+def cbc_bound(log: str) -> float:
+    """The bound CBC reports in its log when it stops early, or nan when it gives none."""
+    found = CBC_BOUND.search(log)
+    if found is None:
+        return math.nan
+    try:
+        return float(found.group(1))
+    except ValueError:
+        return math.nan
+
+
+def bundled_cbc(time_limit: float, threads: int, log_path: str | None = None) -> Any:
+    """PuLP's bundled CBC binary, silent (its log goes to log_path), set to prove optimality."""
     with warnings.catch_warnings():
         # PuLP 3.3 announces that PULP_CBC_CMD moves out in 4.0; it is what ships today.
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -32,6 +50,7 @@ def bundled_cbc(time_limit: float, threads: int) -> Any:
             gapRel=0,
             gapAbs=ABSOLUTE_GAP,
             threads=max(threads, 1),
+            logPath=log_path,
         )
 
 
@@ -49,51 +68,56 @@ class PulpBackend:
         if solver is not None:
             self.name = str(getattr(solver, "name", "pulp")).lower()
 
-    def _solver_for(self, task: StageTask) -> Any:
+    def solve(self, task: StageTask) -> StageResult:
+        """Build the stage model with PuLP, solve it and read the chosen pairs back."""
+        with tempfile.TemporaryDirectory(prefix="matcher-cbc-") as folder:
+            log_path = f"{folder}/cbc.log"
+            result, model = self._solve(task, log_path)
+            if result.status is StageStatus.FEASIBLE and math.isnan(result.bound):
+                bound = getattr(model, "bestBound", None)
+                if bound is not None:
+                    found = float(bound)
+                elif self.solver is None:
+                    with open(log_path, encoding="utf-8", errors="replace") as log:
+                        found = cbc_bound(log.read())
+                else:
+                    found = math.nan
+                result = StageResult(
+                    result.status, result.x, result.objective, found, result.seconds
+                )
+        return result
+
+    def _solver_for(self, task: StageTask, log_path: str) -> Any:
         limit = max(task.time_limit, 0.01)
         if self.solver is None:
-            return bundled_cbc(limit, task.threads)
+            return bundled_cbc(limit, task.threads, log_path)
         solver = copy.copy(self.solver)
         solver.timeLimit = limit
         return solver
 
-    def solve(self, task: StageTask) -> StageResult:
-        """Build the stage model with PuLP, solve it and read the chosen pairs back."""
+    def _solve(self, task: StageTask, log_path: str) -> tuple[StageResult, Any]:
         started = time.perf_counter()
         n = task.part.cols.size
         empty = np.zeros(n, dtype=np.bool_)
+        model, x = build_stage_model(task)
         try:
-            model, x = build_stage_model(task)
-            model.solve(self._solver_for(task))
-        except pulp.PulpSolverError as exc:
-            return StageResult(
-                StageStatus.ERROR, empty, 0, math.nan, time.perf_counter() - started, str(exc)
-            )
+            model.solve(self._solver_for(task, log_path))
+        except pulp.PulpError as exc:
+            seconds = time.perf_counter() - started
+            return StageResult(StageStatus.ERROR, empty, 0, math.nan, seconds, str(exc)), model
         seconds = time.perf_counter() - started
         status, solution = int(model.status), int(model.sol_status)
         if status == pulp.LpStatusInfeasible or solution == pulp.LpSolutionInfeasible:
-            return StageResult(StageStatus.INFEASIBLE, empty, 0, math.nan, seconds)
+            return StageResult(StageStatus.INFEASIBLE, empty, 0, math.nan, seconds), model
         if solution not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
-            return StageResult(
-                StageStatus.ERROR,
-                empty,
-                0,
-                math.nan,
-                seconds,
-                f"{self.name}: {pulp.LpStatus.get(status, status)}, no solution",
-            )
+            message = f"{self.name}: {pulp.LpStatus.get(status, status)}, no solution"
+            return StageResult(StageStatus.ERROR, empty, 0, math.nan, seconds, message), model
         chosen = np.asarray([(v.value() or 0.0) > 0.5 for v in x], dtype=np.bool_)
         objective = int(task.objective[chosen].sum())
         if solution == pulp.LpSolutionOptimal:
-            return StageResult(StageStatus.OPTIMAL, chosen, objective, float(objective), seconds)
-        bound = getattr(model, "bestBound", None)
-        return StageResult(
-            StageStatus.FEASIBLE,
-            chosen,
-            objective,
-            math.nan if bound is None else float(bound),
-            seconds,
-        )
+            optimal = StageResult(StageStatus.OPTIMAL, chosen, objective, float(objective), seconds)
+            return optimal, model
+        return StageResult(StageStatus.FEASIBLE, chosen, objective, math.nan, seconds), model
 
 
 def build_stage_model(task: StageTask) -> tuple[Any, list[Any]]:
