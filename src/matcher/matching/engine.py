@@ -89,11 +89,13 @@ class MatchOutcome:
 
     @property
     def gap(self) -> float:
-        """Largest relative gap over the stages; 0 when every stage is proven optimal."""
+        """Largest relative gap over the stages; 0 when all are proven, NaN when one has no bound."""
         worst = 0.0
         for stage in self.stages:
-            if stage.proven or math.isnan(stage.bound):
+            if stage.proven:
                 continue
+            if math.isnan(stage.bound):
+                return math.nan  # stopped without a proven bound: the gap is unknown
             worst = max(worst, abs(stage.bound - stage.objective) / max(abs(stage.objective), 1))
         return worst
 
