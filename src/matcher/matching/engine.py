@@ -89,7 +89,7 @@ class MatchOutcome:
 
     @property
     def gap(self) -> float:
-        """Largest relative gap over the stages; 0 when all are proven, NaN when one has no bound."""
+        """Largest relative stage gap: 0 when all are proven, NaN when one has no bound."""
         worst = 0.0
         for stage in self.stages:
             if stage.proven:
