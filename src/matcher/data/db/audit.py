@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
-from matcher.data.db.schema import app_runs, award_log, override_log
+from matcher.data.db.schema import app_runs, award_log, imports, override_log
 from matcher.data.db.store import require_current_schema
 
 OVERRIDE_ACTIONS = ("pin", "forbid", "unpin", "unforbid")
@@ -110,3 +110,12 @@ def _frame(engine: Engine, query: Any) -> pd.DataFrame:
 def utc_now() -> datetime:
     """The time stamps of the audit are in UTC."""
     return datetime.now(UTC)
+
+
+def data_version(engine: Engine) -> tuple[int, int]:
+    """A stamp that changes whenever the stored round changes: the last import and the last
+    award. The app keys its cached round on it, so every session sees new awards at once."""
+    with engine.connect() as connection:
+        last_import = connection.execute(select(func.max(imports.c.import_id))).scalar_one()
+        last_award = connection.execute(select(func.max(award_log.c.log_id))).scalar_one()
+    return (last_import or 0, last_award or 0)

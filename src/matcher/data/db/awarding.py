@@ -141,7 +141,9 @@ def _unknown_or_awarded(
     awards = round_tables["awards"]
     ids = [line.request_id for line in lines]
     taken = set(
-        connection.execute(select(awards.c.request_id).where(awards.c.request_id.in_(ids))).scalars()
+        connection.execute(
+            select(awards.c.request_id).where(awards.c.request_id.in_(ids))
+        ).scalars()
     )
     problems: list[str] = []
     seen: set[str] = set()
@@ -181,7 +183,9 @@ def _capacity_problems(
         .order_by(capacity.c.provider_id, capacity.c.intervention_id)
         .with_for_update()
     )
-    rows = {(r.provider_id, r.intervention_id): r.capacity_units for r in connection.execute(locked)}
+    rows = {
+        (r.provider_id, r.intervention_id): r.capacity_units for r in connection.execute(locked)
+    }
     running = (
         select(awards.c.provider_id, awards.c.intervention_id, func.sum(awards.c.units))
         .where(awards.c.provider_id.in_(providers))
@@ -263,7 +267,9 @@ def _insert(
 ) -> None:
     _declare_awards_present(connection)
     awards = round_tables["awards"]
-    position = connection.execute(select(func.coalesce(func.max(awards.c.position), -1))).scalar_one()
+    position = connection.execute(
+        select(func.coalesce(func.max(awards.c.position), -1))
+    ).scalar_one()
     now = datetime.now(UTC)
     connection.execute(
         awards.insert(),

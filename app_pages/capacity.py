@@ -1,0 +1,6 @@
+"""Placeholder until its service is on main."""
+
+import streamlit as st
+
+st.title("capacity")
+st.info("This page arrives with its service.")
