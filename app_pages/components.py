@@ -56,12 +56,15 @@ def show_run_summary(summary: dict[str, Any]) -> None:
     columns[0].metric("Status", status)
     columns[1].metric("Placed", f"{summary['n_assigned']:,} of {summary['n_requests']:,}")
     columns[2].metric("Cost a week", f"€ {summary['total_cost']:,.2f}")
-    gap = summary.get("gap")
-    columns[3].metric("Gap", "0 %" if not gap else f"{gap:.2%}")
+    gap = summary.get("gap") or 0.0
+    known = summary.get("gap_known", True)
+    columns[3].metric("Gap", f"{gap:.2%}" if known else "unknown")
     columns[4].metric("Seconds", f"{summary['seconds']:.1f}")
     if status == "feasible":
         proven = ", ".join(summary.get("proven") or []) or "none"
         st.warning(
             "The time limit ended the search: this is the best solution found, not proven "
-            f"optimal. Stages proven optimal: {proven}. A longer time limit may place more."
+            f"optimal. Stages proven optimal: {proven}."
+            + ("" if known else " The solver gave no bound for the others, so the gap is unknown.")
+            + " A longer time limit may place more or cost less."
         )

@@ -13,6 +13,7 @@ from matcher.services.round_session import (
     DEFAULT_TIME_LIMIT,
     RoundResult,
     award,
+    find_changes,
     log_overrides,
     round_day,
     scopes,
@@ -183,6 +184,16 @@ if st.session_state[PINS] or st.session_state[FORBIDS]:
 download_buttons(result.proposals, "proposals")
 
 st.subheader(f"Unplaced requests ({len(result.unplaced):,})")
+searched = result.unplaced["change that would place it"].astype(bool).any()
+if not result.unplaced.empty and not searched:
+    ask, how_many = st.columns([3, 1])
+    count = how_many.number_input("How many", min_value=1, max_value=50, value=3)
+    if ask.button("Find the change that would place the most urgent ones (re-solves each)"):
+        result = run_with_progress(
+            "Searching the cheapest changes",
+            lambda progress: find_changes(round_, result, scope, int(count)),
+        )
+        st.session_state[RESULT] = (label, result)
 st.dataframe(
     result.unplaced,
     hide_index=True,

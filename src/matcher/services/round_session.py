@@ -25,10 +25,12 @@ from matcher.matching.problem import UNIT_SCALE
 
 # The demo round is scarce and hard: the app solves with a short limit and says so.
 DEFAULT_TIME_LIMIT = 20.0
-# Searching the cheapest change re-solves once per candidate; the app does it for the most
-# urgent unplaced requests only, each with a short limit.
+# Searching the cheapest change re-solves the request's part once per candidate: on the demo
+# region about 8 s a request. A run searches it at once only for small rounds; otherwise
+# the regisseur asks for it (find_changes) for the most urgent unplaced requests.
 APP_MAX_CHANGES = 10
 APP_CHANGE_SECONDS = 1.0
+SMALL_ROUND_PAIRS = 2000
 
 Progress = Callable[[str, float], None]
 
@@ -130,10 +132,14 @@ def solve(
     forbids: Iterable[tuple[str, str]] = (),
     solver: str = "auto",
     time_limit: float = DEFAULT_TIME_LIMIT,
-    find_changes: bool = True,
+    find_changes: bool | None = None,
     progress: Progress | None = None,
 ) -> RoundResult:
-    """Solve the round with the pins and forbids, and explain every request."""
+    """Solve the round with the pins and forbids, and explain every request.
+
+    The cheapest change for unplaced requests is searched when find_changes, or (None) when
+    the round is small enough for it to take a moment.
+    """
     overrides = Overrides(pins=frozenset(pins), forbids=frozenset(forbids))
 
     def solving(done: int, total: int) -> None:
@@ -153,6 +159,8 @@ def solve(
     if outcome.status in ("optimal", "feasible"):
         if progress is not None:
             progress("Explaining the proposals and unplaced requests", 0.75)
+        if find_changes is None:
+            find_changes = outcome.problem.n_pairs <= SMALL_ROUND_PAIRS
         explanation = explain_outcome(
             round_,
             outcome,
@@ -173,8 +181,32 @@ def solve(
     )
 
 
+def find_changes(round_: Round, result: RoundResult, scope: "Scope", how_many: int) -> RoundResult:
+    """The same result with the cheapest change searched for the how_many most urgent
+    unplaced requests (re-solving each candidate change)."""
+    explanation = explain_outcome(
+        restrict(round_, scope),
+        result.outcome,
+        find_changes=True,
+        max_changes=how_many,
+        change_time_limit=APP_CHANGE_SECONDS,
+    )
+    return RoundResult(
+        result.outcome,
+        explanation,
+        result.proposals,
+        unplaced_table(restrict(round_, scope), result.outcome, explanation),
+        result.summary,
+        result.run_id,
+        result.pins,
+        result.forbids,
+    )
+
+
 def summary(outcome: MatchOutcome) -> dict[str, Any]:
-    """The figures of a run: status, counts, cost, bound and gap, seconds."""
+    """The figures of a run: status, counts, cost, bound and gap, seconds. The gap is known
+    only when every stage the solver did not prove has a bound; else it is None."""
+    known = all(s.proven or s.bound == s.bound for s in outcome.stages)
     return {
         "status": outcome.status,
         "n_requests": outcome.problem.n_requests,
@@ -182,7 +214,8 @@ def summary(outcome: MatchOutcome) -> dict[str, Any]:
         "total_cost": outcome.total_cost_cents / 100,
         "objective": outcome.objective_cents / 100,
         "bound": None if outcome.bound_cents != outcome.bound_cents else outcome.bound_cents / 100,
-        "gap": outcome.gap,
+        "gap": outcome.gap if known else None,
+        "gap_known": known,
         "proven": [s.name for s in outcome.stages if s.proven],
         "solver": outcome.solver,
         "seconds": round(outcome.seconds, 2),
