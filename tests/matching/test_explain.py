@@ -459,3 +459,16 @@ def test_no_change_searched_when_asked_not_to() -> None:
     )
     assert explain(r).unplaced["R1"].cheapest_change is None
     assert explain(r, changes=True).unplaced["R1"].cheapest_change is not None
+
+
+def test_change_search_stops_at_its_time_budget() -> None:
+    r = make_round(
+        [provider("P1")],
+        [request("R1", "4")],
+        [bid("R1", "P1", "60")],
+        [capacity("P1", "4")],
+        awards=[award("A1", "P1", "4")],
+    )
+    outcome = match_round(r)
+    assert explain_outcome(r, outcome, change_seconds=0).unplaced["R1"].cheapest_change is None
+    assert explain_outcome(r, outcome).unplaced["R1"].cheapest_change is not None

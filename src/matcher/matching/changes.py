@@ -47,14 +47,21 @@ def cheapest_change(
     ri: int,
     rejections: list[Rejection],
     time_limit: float,
+    deadline: float = float("inf"),
 ) -> str | None:
-    """The words of the cheapest verified change that places request ri, or None."""
+    """The words of the cheapest verified change that places request ri, or None.
+
+    Each re-solve gets ``time_limit`` seconds, never past ``deadline``.
+    """
     candidates = sorted(
         [*_limit_changes(round_, room, ri), *_distance_changes(round_, ri, rejections, outcome)],
         key=lambda c: (c.cents, c.words),
     )
     for change in candidates[:MAX_TRIES]:
-        if _places(round_, outcome, ri, change, time_limit):
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            return None
+        if _places(round_, outcome, ri, change, min(time_limit, left)):
             return change.words
     return None
 

@@ -6,6 +6,7 @@ matches are counted, and the priority of the requests that took the room. The ru
 code, are in models/explanations.md.
 """
 
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ REASON_CODES = (
     "outranked",
     "task_funded",
     "pin_conflict",
+    "time_limit",
 )
 
 REJECT_CODE = {
@@ -105,12 +107,14 @@ def explain_outcome(
     find_changes: bool = True,
     max_changes: int = 50,
     change_time_limit: float = 5.0,
+    change_seconds: float = 60.0,
 ) -> Explanation:
     """Explain every open request of a solved round.
 
     With ``find_changes`` the cheapest single change that places an unplaced request is
     searched by re-solving, for at most ``max_changes`` requests (highest priority first),
-    each re-solve limited to ``change_time_limit`` seconds.
+    each re-solve limited to ``change_time_limit`` seconds and the whole search to
+    ``change_seconds``; requests not reached in time keep ``cheapest_change`` None.
     """
     problem = outcome.problem
     context = _Context.of(round_, outcome)
@@ -130,9 +134,18 @@ def explain_outcome(
             if rid in unplaced and ri not in context.placed_pair
         ]
         todo.sort(key=lambda ri: (int(problem.urgency_rank[ri]), -int(problem.weight[ri]), ri))
+        deadline = time.perf_counter() + change_seconds
         for ri in todo[:max_changes]:
+            if time.perf_counter() >= deadline:
+                break
             change = cheapest_change(
-                round_, outcome, context.room, ri, context.rejections_of[ri], change_time_limit
+                round_,
+                outcome,
+                context.room,
+                ri,
+                context.rejections_of[ri],
+                change_time_limit,
+                deadline,
             )
             if change is not None:
                 rid = problem.request_ids[ri]
@@ -254,14 +267,16 @@ def _limit_reasons(context: _Context, ri: int, pairs: list[int]) -> list[Reason]
     if outranked is not None:
         out.append(outranked)
     if has_room:
-        free = ", ".join(sorted({context.provider(a) for a in has_room}))
+        names = sorted({context.provider(a) for a in has_room})
+        free = ", ".join(names) + (" still have" if len(names) > 1 else " still has")
         status = context.outcome.status
         out.insert(
             0,
             Reason(
-                "outranked",
-                f"the solver stopped ({status}, not proven optimal) before placing it; "
-                f"{free} still has room for it",
+                "time_limit",
+                f"the solver stopped at its time limit ({status}, not proven optimal) "
+                "before placing it; "
+                f"{free} room for it",
             ),
         )
     return out
