@@ -7,7 +7,9 @@ a page renders from memory and every session sees a new award or import at once.
 import pandas as pd
 import streamlit as st
 
+from matcher.capacity.report import CapacityReport
 from matcher.domain import Round
+from matcher.services.capacity import capacity_report
 from matcher.services.history import data_version
 from matcher.services.overview import RoundOverview, summarise
 from matcher.services.round_session import open_requests, scopes
@@ -85,3 +87,15 @@ def require_round() -> Round:
         )
         st.stop()
     return round_
+
+
+@st.cache_resource(max_entries=4, show_spinner="Analysing capacity (forecasts, signals) ...")
+def _capacity(url: str, stamp: tuple[int, int] | None) -> CapacityReport:
+    round_ = _round(url, stamp)
+    assert round_ is not None
+    return capacity_report(round_)
+
+
+def cached_capacity() -> CapacityReport:
+    """The capacity analysis of the stored round (cached per data version)."""
+    return _capacity(db_url(), version())

@@ -141,3 +141,16 @@ def test_every_page_says_how_to_load_a_round_on_an_empty_database(
     for page in ("matching", "case", "provider"):
         app = open_page(monkeypatch, url, page)
         assert any("no round in the database" in i.value for i in app.info), page
+
+
+def test_capacity_page_shows_signals_heatmap_and_forecast(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    app = open_page(monkeypatch, database(tmp_path, TINY), "capacity")
+    headers = [s.value for s in app.subheader]
+    assert "Signals, most severe first" in headers
+    assert "Demand forecast" in headers
+    metrics = {m.label: m.value for m in app.metric}
+    signals = app.dataframe[0].value
+    assert metrics["Signals"] == f"{len(signals):,}"
+    assert any("MASE" in c.value or "no backtest" in c.value for c in app.caption)
