@@ -33,7 +33,8 @@ db_app = typer.Typer(help="Create and upgrade the database.", no_args_is_help=Tr
 app.add_typer(db_app, name="db")
 
 out = Console()
-err = Console(stderr=True)
+# Messages are never wrapped mid-sentence: they end up in logs and in other programs too.
+err = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[
     str | None,

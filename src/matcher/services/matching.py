@@ -162,8 +162,16 @@ def match(
     )
     if outcome.status in SOLVED:
         started = time.perf_counter()
+        # The change search re-solves; it gets at most half the solve's own time limit, so
+        # a run never takes much more than one and a half times what the user asked for.
+        limit = time_limit or round_.effective_policy().time_limit_seconds
         explanation = explain_outcome(
-            round_, outcome, find_changes=changes > 0, max_changes=max(changes, 0)
+            round_,
+            outcome,
+            find_changes=changes > 0,
+            max_changes=max(changes, 0),
+            change_time_limit=min(5.0, limit / 4),
+            change_seconds=limit / 2,
         )
         summary["explain_seconds"] = round(time.perf_counter() - started, 3)
         write_outputs(
