@@ -1,7 +1,8 @@
 """Small reusable widgets."""
 
 import io
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -30,3 +31,40 @@ def download_buttons(frame: pd.DataFrame, name: str) -> None:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{name}-xlsx",
     )
+
+
+T = TypeVar("T")
+
+
+def run_with_progress(label: str, work: Callable[[Callable[[str, float], None]], T]) -> T:
+    """Run long work inside a status box with a progress bar the work advances."""
+    with st.status(f"{label} ...", expanded=True) as status:
+        bar = st.progress(0.0, text="Starting")
+
+        def progress(text: str, fraction: float) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+
+        result = work(progress)
+        status.update(label=f"{label}: done", state="complete", expanded=False)
+    return result
+
+
+def show_run_summary(summary: dict[str, Any]) -> None:
+    """Status, placements, cost and gap of a solve, said honestly."""
+    status = summary["status"]
+    columns = st.columns(5)
+    columns[0].metric("Status", status)
+    columns[1].metric("Placed", f"{summary['n_assigned']:,} of {summary['n_requests']:,}")
+    columns[2].metric("Cost a week", f"€ {summary['total_cost']:,.2f}")
+    gap = summary.get("gap") or 0.0
+    known = summary.get("gap_known", True)
+    columns[3].metric("Gap", f"{gap:.2%}" if known else "unknown")
+    columns[4].metric("Seconds", f"{summary['seconds']:.1f}")
+    if status == "feasible":
+        proven = ", ".join(summary.get("proven") or []) or "none"
+        st.warning(
+            "The time limit ended the search: this is the best solution found, not proven "
+            f"optimal. Stages proven optimal: {proven}."
+            + ("" if known else " The solver gave no bound for the others, so the gap is unknown.")
+            + " A longer time limit may place more or cost less."
+        )

@@ -1,13 +1,101 @@
-"""Cached reads the pages share; the only place the app touches the services for data."""
+"""Cached reads the pages share; the only place the app touches the services for data.
 
+The stored round is cached per database URL and data version (last import, last award), so
+a page renders from memory and every session sees a new award or import at once.
+"""
+
+import pandas as pd
 import streamlit as st
 
+from matcher.capacity.report import CapacityReport
+from matcher.domain import Round
+from matcher.services.capacity import capacity_report
+from matcher.services.history import data_version
 from matcher.services.overview import RoundOverview, summarise
+from matcher.services.round_session import open_requests, scopes
 from matcher.services.rounds import stored_round
 
 
-@st.cache_data(ttl=60, show_spinner="Loading the round ...")
-def cached_overview(db_url: str) -> RoundOverview | None:
-    """The overview of the stored round, or None when the database holds none yet."""
-    round_ = stored_round(db_url)
+def db_url() -> str:
+    """The database of this session."""
+    url: str = st.session_state["db_url"]
+    return url
+
+
+def who() -> str:
+    """The name this session writes in the audit."""
+    name: str = st.session_state.get("who") or "regisseur"
+    return name.strip() or "regisseur"
+
+
+def version() -> tuple[int, int] | None:
+    """The data version of this session's database (None when not initialised)."""
+    return data_version(db_url())
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading the round ...")
+def _round(url: str, stamp: tuple[int, int] | None) -> Round | None:
+    return stored_round(url)
+
+
+def current_round() -> Round | None:
+    """The stored round (cached; immutable, so shared between sessions)."""
+    return _round(db_url(), version())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _overview(url: str, stamp: tuple[int, int] | None) -> RoundOverview | None:
+    round_ = _round(url, stamp)
     return None if round_ is None else summarise(round_)
+
+
+def cached_overview(url: str) -> RoundOverview | None:
+    """The overview of the stored round, or None when the database holds none yet."""
+    return _overview(url, data_version(url))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _open_requests(url: str, stamp: tuple[int, int] | None) -> pd.DataFrame:
+    round_ = _round(url, stamp)
+    return pd.DataFrame() if round_ is None else open_requests(round_)
+
+
+def cached_open_requests() -> pd.DataFrame:
+    """The open requests of the stored round, without client details."""
+    return _open_requests(db_url(), version())
+
+
+def scope_labels() -> list[str]:
+    """The scopes a regisseur can match, in the order shown."""
+    round_ = current_round()
+    return [] if round_ is None else list(scopes(round_))
+
+
+def forget_round() -> None:
+    """Drop cached derived tables after this session changed the data (awards, imports)."""
+    _overview.clear()
+    _open_requests.clear()
+
+
+def require_round() -> Round:
+    """The stored round, or a note on how to load one (and the page stops)."""
+    round_ = current_round()
+    if round_ is None:
+        st.info(
+            "There is no round in the database yet. Import one on the Data page, or run "
+            "`matcher db init && matcher import data/demo`."
+        )
+        st.stop()
+    return round_
+
+
+@st.cache_resource(max_entries=4, show_spinner="Analysing capacity (forecasts, signals) ...")
+def _capacity(url: str, stamp: tuple[int, int] | None) -> CapacityReport:
+    round_ = _round(url, stamp)
+    assert round_ is not None
+    return capacity_report(round_)
+
+
+def cached_capacity() -> CapacityReport:
+    """The capacity analysis of the stored round (cached per data version)."""
+    return _capacity(db_url(), version())

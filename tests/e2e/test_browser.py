@@ -2,6 +2,7 @@
 served by `streamlit run` on the demo region — the path a new user takes."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from matcher.data.reader import read_round
 from matcher.services.rounds import import_round, init_database
@@ -97,3 +98,93 @@ def test_overview_page_shows_the_demo_region(served_demo: str) -> None:
             page.screenshot(path=str(SCREENSHOTS / "overview.png"), full_page=True)
         finally:
             browser.close()
+
+
+# Where the tick boxes of the proposals table sit, from the table's top-left corner: the
+# header row and each row are 35 px high; award, pin and forbid are the first three columns.
+ROW_HEIGHT = 35
+AWARD_X, PIN_X = 41, 113
+
+
+def tick(page: Page, grid: Locator, column_x: int, row: int) -> None:
+    """Click the tick box of a data_editor cell (the grid is a canvas: click by position)."""
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + column_x, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
+    page.wait_for_timeout(800)
+
+
+def screenshot(page: Page, name: str) -> None:
+    page.wait_for_timeout(2000)  # let charts and tables draw
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def page(served_demo: str) -> Iterator[Page]:
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run `make system-deps`"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            yield browser.new_page(viewport={"width": 1500, "height": 1400})
+        finally:
+            browser.close()
+
+
+def test_run_pin_resolve_award_and_see_it_in_the_history(served_demo: str, page: Page) -> None:
+    page.goto(served_demo + "matching")
+    expect(page.get_by_role("heading", name="Matching round")).to_be_visible(timeout=60_000)
+    page.get_by_label("Time limit (s)").fill("5")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Run matching").click()
+    expect(page.get_by_text("Proposals (")).to_be_visible(timeout=180_000)
+    expect(page.get_by_test_id("stMetric").filter(has_text="Status")).to_contain_text(
+        re.compile("optimal|feasible")
+    )
+    screenshot(page, "matching")
+
+    grid = page.get_by_test_id("stDataFrame").filter(has=page.locator("canvas")).first
+    tick(page, grid, PIN_X, 0)
+    page.get_by_role("button", name="Re-solve with pins and forbids").click()
+    expect(page.get_by_text("Active pins and forbids")).to_be_visible(timeout=180_000)
+
+    grid = page.get_by_test_id("stDataFrame").filter(has=page.locator("canvas")).first
+    tick(page, grid, AWARD_X, 0)
+    page.get_by_label("Why (written in the audit").fill("client agreed by phone")
+    page.keyboard.press("Enter")
+    award = page.get_by_role("button", name="Award selected (1)")
+    expect(award).to_be_enabled(timeout=30_000)
+    award.click()
+    expect(page.get_by_text(re.compile(r"Awarded: R\d+"))).to_be_visible(timeout=60_000)
+
+    page.goto(served_demo + "history")
+    expect(page.get_by_role("heading", name="History and audit")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="Awards (1)")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Pins and forbids (1)")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"Runs \([2-9]"))).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    screenshot(page, "history")
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [("case", "One case"), ("provider", "Provider view"), ("data", "Data")],
+)
+def test_page_renders_on_the_demo(served_demo: str, page: Page, path: str, heading: str) -> None:
+    page.goto(served_demo + path)
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    screenshot(page, path)
+
+
+def test_capacity_page_shows_its_signals(served_demo: str, page: Page) -> None:
+    page.goto(served_demo + "capacity")
+    expect(page.get_by_role("heading", name="Capacity", exact=True)).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="Signals, most severe first")).to_be_visible(
+        timeout=120_000
+    )
+    metric = page.get_by_test_id("stMetric").filter(has_text="Signals")
+    expect(metric).to_contain_text(re.compile(r"[1-9]"))
+    expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    screenshot(page, "capacity")

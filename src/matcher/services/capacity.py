@@ -47,6 +47,14 @@ def capacity_of(
     return CapacityRun(source, round_, analyse(round_, round_date, settings))
 
 
+def capacity_report(
+    round_: Round, settings: CapacitySettings | None = None, today: date | None = None
+) -> CapacityReport:
+    """Analyse a round already loaded (the app keeps it in memory)."""
+    round_date = round_.effective_policy().round_date or today or date.today()
+    return analyse(round_, round_date, settings or CapacitySettings())
+
+
 def signals_json(report: CapacityReport) -> str:
     """The signals as a JSON list of objects (type, intervention_id, area, month, severity,
     value, threshold, detail, action)."""

@@ -7,6 +7,11 @@ a `position` column: rows come back in the order they were imported.
 
 Bookkeeping: `imports` (every import ever done; never cleared) and `round_state` (one row
 when a round is stored: which import it came from, which optional files it had, its policy).
+
+Audit of the app (never cleared, also not by a replacing import): `app_runs` (every matching
+round and what-if scenario run from the app: when, by whom, parameters, status, KPIs),
+`award_log` (every award: who, why, which run proposed it) and `override_log` (every pin and
+forbid a regisseur set or lifted, with who and why).
 """
 
 from sqlalchemy import (
@@ -17,6 +22,7 @@ from sqlalchemy import (
     Double,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     MetaData,
     Numeric,
@@ -146,4 +152,47 @@ round_state = Table(
     Column("import_id", Integer, ForeignKey("imports.import_id"), nullable=False),
     Column("optional_files", JSON, nullable=False),  # names of the optional tables present
     Column("policy", JSON, nullable=True),  # None when the round had no policy.toml
+)
+
+app_runs = Table(
+    "app_runs",
+    metadata,
+    Column("run_id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(ID_LENGTH), nullable=False),  # round or scenario
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("seconds", Double, nullable=False),
+    Column("who", String(TEXT_LENGTH), nullable=False),
+    Column("scope", Text, nullable=False),  # the teams or municipality matched, in words
+    Column("parameters", JSON, nullable=False),  # solver, time limit, pins, forbids, ...
+    Column("status", String(ID_LENGTH), nullable=False),
+    Column("kpis", JSON, nullable=False),  # n_requests, n_assigned, cost, gap, ...
+)
+
+award_log = Table(
+    "award_log",
+    metadata,
+    Column("log_id", Integer, primary_key=True, autoincrement=True),
+    Column("awarded_at", DateTime(timezone=True), nullable=False),
+    Column("run_id", Integer, ForeignKey("app_runs.run_id"), nullable=True),
+    Column("request_id", String(ID_LENGTH), nullable=False),
+    Column("provider_id", String(ID_LENGTH), nullable=False),
+    Column("intervention_id", String(ID_LENGTH), nullable=False),
+    Column("tariff", Numeric(16, 2), nullable=False),
+    Column("units", Numeric(14, 2), nullable=False),
+    Column("who", String(TEXT_LENGTH), nullable=False),
+    Column("why", Text, nullable=False),
+)
+Index("ix_award_log_request_id", award_log.c.request_id)
+
+override_log = Table(
+    "override_log",
+    metadata,
+    Column("log_id", Integer, primary_key=True, autoincrement=True),
+    Column("logged_at", DateTime(timezone=True), nullable=False),
+    Column("run_id", Integer, ForeignKey("app_runs.run_id"), nullable=True),
+    Column("request_id", String(ID_LENGTH), nullable=False),
+    Column("provider_id", String(ID_LENGTH), nullable=False),
+    Column("action", String(ID_LENGTH), nullable=False),  # pin, forbid, unpin, unforbid
+    Column("who", String(TEXT_LENGTH), nullable=False),
+    Column("why", Text, nullable=False),
 )

@@ -1,0 +1,97 @@
+"""Capacity: utilisation or shortfall per intervention × area, the demand forecast with its
+intervals, the signals with their actions, concentration and expiring certificates."""
+
+import altair as alt
+import streamlit as st
+
+from app_pages.components import download_buttons
+from app_pages.state import cached_capacity, require_round
+from matcher.services import capacity_views as views
+
+st.title("Capacity")
+round_ = require_round()
+report = cached_capacity()
+util = views.utilisation(report)
+st.caption(
+    f"As of {report.round_date.isoformat()} · horizon {report.settings.horizon_months} months "
+    "· load at the upper 80% of the forecast, against certified capacity"
+)
+
+signals = views.signals(report)
+counts = signals["severity"].value_counts()
+columns = st.columns(4)
+columns[0].metric("Signals", f"{len(signals):,}")
+for column, severity in zip(columns[1:], ("high", "medium", "low"), strict=True):
+    column.metric(severity.capitalize(), f"{int(counts.get(severity, 0)):,}")
+
+st.subheader("Utilisation per intervention and area")
+left, right = st.columns([3, 1])
+months = sorted(util["month"].unique())
+month = left.select_slider("Month", months, value=months[0] if months else None)
+measure = right.radio("Show", ["utilisation", "shortfall"], horizontal=True)
+shown = util[util["month"] == month]
+scale = (
+    alt.Scale(scheme="redyellowgreen", reverse=True, domain=[0, 1.5], clamp=True)
+    if measure == "utilisation"
+    else alt.Scale(scheme="reds")
+)
+heatmap = (
+    alt.Chart(shown)
+    .mark_rect()
+    .encode(
+        x=alt.X("area:N", title=None),
+        y=alt.Y("intervention:N", title=None),
+        color=alt.Color(f"{measure}:Q", scale=scale),
+        tooltip=["intervention", "area", "load", "supply", "utilisation", "shortfall"],
+    )
+)
+st.altair_chart(heatmap, width="stretch")
+
+st.subheader("Signals, most severe first")
+st.dataframe(
+    signals,
+    hide_index=True,
+    column_config={
+        "detail": st.column_config.TextColumn(width="large"),
+        "action": st.column_config.TextColumn(width="large"),
+    },
+    height=320,
+)
+download_buttons(signals, "signals")
+
+st.subheader("Demand forecast")
+interventions = sorted(report.forecasts)
+picked = st.selectbox("Intervention", interventions, key="capacity_intervention")
+frame = views.forecast(report, picked)
+st.caption(views.forecast_quality(report, picked))
+base = alt.Chart(frame).encode(x=alt.X("month:T", title=None))
+chart = (
+    base.mark_area(opacity=0.15).encode(y=alt.Y("lower95:Q", title="units a week"), y2="upper95")
+    + base.mark_area(opacity=0.3).encode(y="lower80:Q", y2="upper80")
+    + base.mark_line(color="#5d8aa8").encode(y="history:Q")
+    + base.mark_line(color="#c0392b", strokeDash=[4, 3]).encode(y="forecast:Q")
+)
+st.altair_chart(chart, width="stretch")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Provider concentration")
+    st.dataframe(views.concentration(report, round_), hide_index=True, height=320)
+with right:
+    st.subheader("Certificates ending in the horizon")
+    expiring = views.expiring_certificates(round_, report)
+    if expiring.empty:
+        st.write("No certificate ends within the horizon.")
+    else:
+        timeline = (
+            alt.Chart(expiring)
+            .mark_circle(size=90)
+            .encode(
+                x=alt.X("valid to:T", title=None),
+                y=alt.Y("intervention:N", title=None),
+                color=alt.Color("renewed:N", scale=alt.Scale(range=["#c0392b", "#5d8aa8"])),
+                size=alt.Size("capacity units a week:Q", legend=None),
+                tooltip=list(expiring.columns),
+            )
+        )
+        st.altair_chart(timeline, width="stretch")

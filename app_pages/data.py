@@ -1,0 +1,66 @@
+"""Data: upload a round (zip of CSV files, or a workbook), see every error by file, row and
+column; nothing is imported when there is one. Download a template or the stored round."""
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from app_pages.state import current_round, db_url, forget_round
+from matcher.services.rounds import export_round
+from matcher.services.uploads import UploadError, import_upload, template_workbook
+
+st.title("Data")
+
+st.subheader("Upload a round")
+st.caption(
+    "A zip of the round's CSV files, or one Excel workbook with a sheet per file. The upload "
+    "replaces the stored round only when it has no error."
+)
+upload = st.file_uploader("Round", type=["zip", "xlsx"], key="data_upload")
+if upload is not None and st.button("Validate and import", type="primary"):
+    with st.spinner("Checking every file ..."):
+        try:
+            outcome = import_upload(upload.name, upload.getvalue(), db_url())
+        except UploadError as exc:
+            st.error(str(exc))
+            st.stop()
+    if outcome.imported is None:
+        st.error(f"Nothing was imported: {len(outcome.errors):,} problem(s) found.")
+        st.dataframe(outcome.errors, hide_index=True)
+    else:
+        forget_round()
+        counts = outcome.imported.record.counts
+        st.success("Imported: " + ", ".join(f"{n:,} {name}" for name, n in counts.items() if n))
+        if not outcome.warnings.empty:
+            st.warning(f"{len(outcome.warnings):,} warning(s) worth reading:")
+            st.dataframe(outcome.warnings, hide_index=True)
+
+st.subheader("Downloads")
+left, right = st.columns(2)
+
+
+@st.cache_data(show_spinner=False)
+def template_bytes() -> bytes:
+    with tempfile.TemporaryDirectory() as scratch:
+        return template_workbook(Path(scratch) / "template.xlsx").read_bytes()
+
+
+left.download_button(
+    "Template workbook",
+    template_bytes(),
+    "matcher-round-template.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+if current_round() is not None and right.button("Prepare the stored round as Excel"):
+    with st.spinner("Writing the workbook ..."), tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "round.xlsx"
+        export_round(path, db_url())
+        st.session_state["data_export"] = path.read_bytes()
+if "data_export" in st.session_state:
+    right.download_button(
+        "Download the stored round",
+        st.session_state["data_export"],
+        "matcher-round.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

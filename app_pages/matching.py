@@ -1,0 +1,206 @@
+"""Matching round: pick the scope, run, read the proposals and the unplaced requests with
+their reasons, pin or forbid from the table, re-solve, award the chosen matches."""
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.components import download_buttons, run_with_progress, show_run_summary
+from app_pages.state import cached_open_requests, db_url, forget_round, require_round, who
+from matcher.data.db.audit import OverrideEntry
+from matcher.data.db.awarding import AwardRefusedError
+from matcher.matching.engine import SOLVERS
+from matcher.services.round_session import (
+    DEFAULT_TIME_LIMIT,
+    RoundResult,
+    award,
+    find_changes,
+    log_overrides,
+    round_day,
+    scopes,
+    solve_and_record,
+)
+
+RESULT, PINS, FORBIDS, SCOPE = "match_result", "match_pins", "match_forbids", "match_scope"
+
+st.title("Matching round")
+round_ = require_round()
+choices = scopes(round_)
+st.session_state.setdefault(PINS, set())
+st.session_state.setdefault(FORBIDS, set())
+
+left, middle, right = st.columns([3, 1, 1])
+label = left.selectbox("Team or municipality", list(choices), key=SCOPE)
+policy_limit = round_.effective_policy().time_limit_seconds
+time_limit = middle.number_input(
+    "Time limit (s)", min_value=1.0, max_value=600.0, value=min(DEFAULT_TIME_LIMIT, policy_limit)
+)
+solver = right.selectbox("Solver", ["auto", *SOLVERS])
+scope = choices[label]
+st.caption(f"Round date {round_day(round_).isoformat()} · awards are dated on it")
+
+requests = cached_open_requests()
+if scope.teams:
+    requests = requests[requests["team"].isin(scope.teams)]
+with st.expander(f"Open requests in scope: {len(requests):,}", expanded=False):
+    f1, f2 = st.columns(2)
+    urgency = f1.multiselect("Urgency", ["crisis", "high", "normal"])
+    interventions = f2.multiselect("Intervention", sorted(requests["intervention"].unique()))
+    shown = requests
+    if urgency:
+        shown = shown[shown["urgency"].isin(urgency)]
+    if interventions:
+        shown = shown[shown["intervention"].isin(interventions)]
+    st.dataframe(shown, hide_index=True, height=300)
+
+
+def run() -> None:
+    """Solve the scope with the session's pins and forbids; keep the result in the session."""
+    result = run_with_progress(
+        "Matching",
+        lambda progress: solve_and_record(
+            db_url(),
+            round_,
+            scope,
+            who=who(),
+            pins=st.session_state[PINS],
+            forbids=st.session_state[FORBIDS],
+            time_limit=float(time_limit),
+            solver=solver,
+            progress=progress,
+        ),
+    )
+    st.session_state[RESULT] = (label, result)
+
+
+if st.button("Run matching", type="primary"):
+    run()
+
+stored = st.session_state.get(RESULT)
+if stored is None or stored[0] != label:
+    st.info("Run the matching to see proposals for this scope.")
+    st.stop()
+result: RoundResult = stored[1]
+show_run_summary(result.summary)
+if result.outcome.status not in ("optimal", "feasible"):
+    st.error(result.outcome.message or "The solver found no solution.")
+    st.stop()
+
+st.subheader(f"Proposals ({len(result.proposals):,})")
+st.caption(
+    "Tick **pin** to keep a match, **forbid** to rule it out, then re-solve. "
+    "Tick **award** and press Award to write the awards."
+)
+table = result.proposals.copy()
+table.insert(0, "award", False)
+table.insert(1, "forbid", False)
+table.insert(
+    1,
+    "pin",
+    [
+        (r, p) in st.session_state[PINS]
+        for r, p in zip(table["request"], table["provider"], strict=True)
+    ],
+)
+edited = st.data_editor(
+    table,
+    hide_index=True,
+    disabled=[c for c in table.columns if c not in ("award", "pin", "forbid")],
+    column_config={
+        "why": st.column_config.TextColumn(width="large"),
+        "tariff": st.column_config.NumberColumn(format="€ %.2f"),
+        "cost a week": st.column_config.NumberColumn(format="€ %.2f"),
+        "next best costs more a week": st.column_config.NumberColumn(format="€ %.2f"),
+    },
+    key=f"proposals-{result.run_id}",
+    height=420,
+)
+reason = st.text_input("Why (written in the audit with pins, forbids and awards)", key="match_why")
+col_resolve, col_award, _ = st.columns([2, 2, 4])
+pairs = list(zip(edited["request"], edited["provider"], strict=True))
+pinned = {pair for pair, flag in zip(pairs, edited["pin"], strict=True) if flag}
+forbidden = {pair for pair, flag in zip(pairs, edited["forbid"], strict=True) if flag}
+
+if col_resolve.button("Re-solve with pins and forbids"):
+    shown_pairs = set(pairs)
+    old_pins = st.session_state[PINS]
+    new_pins = (old_pins - shown_pairs) | (pinned - forbidden)
+    new_forbids = st.session_state[FORBIDS] | forbidden
+    entries = [OverrideEntry(r, p, "pin", reason) for r, p in sorted(new_pins - old_pins)]
+    entries += [OverrideEntry(r, p, "unpin", reason) for r, p in sorted(old_pins - new_pins)]
+    entries += [
+        OverrideEntry(r, p, "forbid", reason)
+        for r, p in sorted(new_forbids - st.session_state[FORBIDS])
+    ]
+    log_overrides(db_url(), entries, who=who(), run_id=result.run_id)
+    st.session_state[PINS], st.session_state[FORBIDS] = new_pins, new_forbids
+    run()
+    st.rerun()
+
+chosen = sorted(edited.loc[edited["award"], "request"])
+if col_award.button(f"Award selected ({len(chosen)})", disabled=not chosen):
+    try:
+        awarded = award(db_url(), result, chosen, who=who(), why=reason, on=round_day(round_))
+    except AwardRefusedError as exc:
+        st.error("Nothing was awarded:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+    else:
+        forget_round()
+        done = {line.request_id for line in awarded}
+        kept = result.proposals[~result.proposals["request"].isin(done)]
+        st.session_state[RESULT] = (
+            label,
+            RoundResult(
+                result.outcome,
+                result.explanation,
+                kept.reset_index(drop=True),
+                result.unplaced,
+                result.summary,
+                result.run_id,
+                result.pins,
+                result.forbids,
+            ),
+        )
+        st.session_state["match_awarded"] = sorted(done)
+        st.rerun()
+
+if st.session_state.get("match_awarded"):
+    st.success(f"Awarded: {', '.join(st.session_state.pop('match_awarded'))}")
+
+if st.session_state[PINS] or st.session_state[FORBIDS]:
+    with st.expander("Active pins and forbids"):
+        overrides = pd.DataFrame(
+            [(r, p, "pin") for r, p in sorted(st.session_state[PINS])]
+            + [(r, p, "forbid") for r, p in sorted(st.session_state[FORBIDS])],
+            columns=["request", "provider", "override"],
+        )
+        st.dataframe(overrides, hide_index=True)
+        if st.button("Lift all forbids"):
+            entries = [
+                OverrideEntry(r, p, "unforbid", reason)
+                for r, p in sorted(st.session_state[FORBIDS])
+            ]
+            log_overrides(db_url(), entries, who=who(), run_id=result.run_id)
+            st.session_state[FORBIDS] = set()
+            st.rerun()
+download_buttons(result.proposals, "proposals")
+
+st.subheader(f"Unplaced requests ({len(result.unplaced):,})")
+searched = result.unplaced["change that would place it"].astype(bool).any()
+if not result.unplaced.empty and not searched:
+    ask, how_many = st.columns([3, 1])
+    count = how_many.number_input("How many", min_value=1, max_value=50, value=3)
+    if ask.button("Find the change that would place the most urgent ones (re-solves each)"):
+        result = run_with_progress(
+            "Searching the cheapest changes",
+            lambda progress: find_changes(round_, result, scope, int(count)),
+        )
+        st.session_state[RESULT] = (label, result)
+st.dataframe(
+    result.unplaced,
+    hide_index=True,
+    column_config={
+        "detail": st.column_config.TextColumn(width="large"),
+        "change that would place it": st.column_config.TextColumn(width="large"),
+    },
+    height=360,
+)
+download_buttons(result.unplaced, "unplaced")

@@ -1,0 +1,32 @@
+"""Provider view: the open requests a provider may bid on, without client details, and the
+full details of the requests awarded to it. The service decides what may be shown."""
+
+import streamlit as st
+
+from app_pages.components import download_buttons
+from app_pages.state import require_round
+from matcher.services.provider_view import provider_view
+
+st.title("Provider view")
+round_ = require_round()
+names = {f"{p.provider_id} {p.name}": p.provider_id for p in round_.providers}
+st.caption(
+    "What a provider sees in the portal. Client details appear only once a request is "
+    "awarded to that provider."
+)
+picked = st.selectbox("Provider", list(names), key="provider_id")
+view = provider_view(round_, names[picked])
+
+left, right = st.columns(2)
+left.metric("Open requests to bid on", f"{len(view.open_to_bid):,}")
+right.metric("Requests awarded to you", f"{len(view.awarded):,}")
+
+st.subheader("Open requests you may bid on")
+st.dataframe(view.open_to_bid, hide_index=True, height=360)
+download_buttons(view.open_to_bid, "open-requests")
+
+st.subheader("Awarded to you")
+if view.awarded.empty:
+    st.write("No open request of this round is awarded to you yet.")
+else:
+    st.dataframe(view.awarded, hide_index=True)

@@ -1,0 +1,147 @@
+"""The capacity analysis as tables for the app's Capacity page (no Streamlit here).
+
+Only reshaping: every figure comes from ``matcher.capacity`` (CapacityReport); this module
+lays it out per intervention × area × month, the way the page draws it.
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+
+import pandas as pd
+
+from matcher.capacity.months import first_day, label
+from matcher.capacity.report import CapacityReport
+from matcher.domain import Round
+
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def utilisation(report: CapacityReport) -> pd.DataFrame:
+    """Per intervention × area × month: load (upper 80%), certified supply, utilisation
+    (load / supply) and shortfall (load above supply, 0 when there is room)."""
+    rows = []
+    for (iid, area), projection in report.projections.items():
+        supply = report.supply.by_area.get((iid, area))
+        for k, load in enumerate(projection.load_upper80):
+            have = supply[k] if supply is not None and k < len(supply) else 0.0
+            rows.append(
+                {
+                    "intervention": iid,
+                    "area": area,
+                    "month": label(projection.first_month + k),
+                    "load": round(load, 1),
+                    "supply": round(have, 1),
+                    "utilisation": round(load / have, 3) if have > 0 else None,
+                    "shortfall": round(max(load - have, 0.0), 1),
+                }
+            )
+    columns = ["intervention", "area", "month", "load", "supply", "utilisation", "shortfall"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def forecast(report: CapacityReport, intervention_id: str) -> pd.DataFrame:
+    """Regional intake (weekly units received per month): the history, then the forecast
+    with its 80% and 95% intervals."""
+    rows = [
+        {"month": first_day(m), "history": value}
+        for m, value in zip(
+            report.intake.months, report.intake.region(intervention_id), strict=False
+        )
+    ]
+    found = report.forecasts.get(intervention_id)
+    if found is not None:
+        for k in range(found.horizon):
+            rows.append(
+                {
+                    "month": first_day(found.first_month + k),
+                    "forecast": found.mean[k],
+                    "lower80": found.lower80[k],
+                    "upper80": found.upper80[k],
+                    "lower95": found.lower95[k],
+                    "upper95": found.upper95[k],
+                }
+            )
+    columns = ["month", "history", "forecast", "lower80", "upper80", "lower95", "upper95"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def forecast_quality(report: CapacityReport, intervention_id: str) -> str:
+    """The method and its backtest error, in words."""
+    found = report.forecasts.get(intervention_id)
+    if found is None:
+        return "no forecast: the intervention has no intake history"
+    mase = "no backtest (short series)" if found.mase is None else f"backtest MASE {found.mase:.2f}"
+    return f"{found.method}; {mase} over the last {found.backtest_months} months"
+
+
+def signals(report: CapacityReport) -> pd.DataFrame:
+    """Every signal, most severe first, with the action it asks for."""
+    rows = [s.as_dict() for s in report.signals]
+    frame = pd.DataFrame(
+        rows,
+        columns=["severity", "type", "intervention_id", "area", "month", "value", "threshold",
+                 "detail", "action"],
+    )  # fmt: skip
+    return frame.rename(columns={"intervention_id": "intervention"})
+
+
+def concentration(report: CapacityReport, round_: Round) -> pd.DataFrame:
+    """Per intervention: running care by provider, the largest share and the HHI
+    (sum of squared shares, 1 = one provider holds everything)."""
+    units: dict[str, dict[str, float]] = defaultdict(dict)
+    for (pid, iid), value in report.supply.committed.items():
+        if value > 0:
+            units[iid][pid] = value
+    names = {i.intervention_id: i.name for i in round_.interventions}
+    rows = []
+    for iid, per_provider in sorted(units.items()):
+        total = sum(per_provider.values())
+        shares = {pid: v / total for pid, v in per_provider.items()}
+        largest = max(shares, key=lambda pid: (shares[pid], pid))
+        rows.append(
+            {
+                "intervention": iid,
+                "name": names.get(iid, ""),
+                "providers": len(shares),
+                "largest provider": largest,
+                "largest share": round(shares[largest], 3),
+                "HHI": round(sum(s * s for s in shares.values()), 3),
+                "running units a week": round(total, 1),
+            }
+        )
+    columns = ["intervention", "name", "providers", "largest provider", "largest share", "HHI",
+               "running units a week"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns).sort_values("HHI", ascending=False)
+
+
+def expiring_certificates(round_: Round, report: CapacityReport) -> pd.DataFrame:
+    """Certificates ending within the horizon, with the capacity that goes with them and
+    whether a later certificate of the same provider and intervention takes over."""
+    start = report.round_date
+    end = first_day(report.supply.first_month + report.settings.horizon_months)
+    rows = []
+    for c in round_.certifications:
+        if not start <= c.valid_to < end:
+            continue
+        renewed = any(
+            o.provider_id == c.provider_id
+            and o.intervention_id == c.intervention_id
+            and o.valid_from <= c.valid_to + _DAY <= o.valid_to
+            for o in round_.certifications
+        )
+        rows.append(
+            {
+                "provider": c.provider_id,
+                "intervention": c.intervention_id,
+                "valid to": c.valid_to,
+                "capacity units a week": report.supply.capacity.get(
+                    (c.provider_id, c.intervention_id), 0.0
+                ),
+                "renewed": renewed,
+            }
+        )
+    columns = ["provider", "intervention", "valid to", "capacity units a week", "renewed"]
+    return pd.DataFrame(rows, columns=columns).sort_values("valid to")
+
+
+_DAY = timedelta(days=1)

@@ -1,0 +1,69 @@
+"""Run history and audit: every run, award and override, as tables for the app."""
+
+from typing import Any
+
+import pandas as pd
+
+from matcher.data.db import audit
+from matcher.data.db.engine import database_url, make_engine
+from matcher.data.db.migrate import current_revision
+
+KPI_COLUMNS = ("n_requests", "n_assigned", "total_cost", "gap", "seconds")
+
+
+def data_version(db: str | None) -> tuple[int, int] | None:
+    """Changes whenever the stored round does; None when the database is not initialised."""
+    engine = make_engine(database_url(db))
+    try:
+        if current_revision(engine) is None:
+            return None
+        return audit.data_version(engine)
+    finally:
+        engine.dispose()
+
+
+def runs(db: str | None) -> pd.DataFrame:
+    """Every run from the app, newest first, with its parameters and KPIs as columns."""
+    frame = _read(db, audit.runs_table)
+    if frame.empty:
+        return frame
+    for name in KPI_COLUMNS:
+        frame[name] = [k.get(name) for k in frame["kpis"]]
+    frame["parameters"] = [_words(p) for p in frame["parameters"]]
+    return frame.drop(columns=["kpis"])
+
+
+def awards(db: str | None) -> pd.DataFrame:
+    """Every award made from the app, newest first, with who and why."""
+    frame = _read(db, audit.awards_table)
+    for name in ("tariff", "units"):
+        if name in frame:
+            frame[name] = frame[name].astype(float)
+    return frame
+
+
+def overrides(db: str | None) -> pd.DataFrame:
+    """Every pin and forbid set or lifted, newest first, with who and why."""
+    return _read(db, audit.overrides_table)
+
+
+def _read(db: str | None, reader: Any) -> pd.DataFrame:
+    engine = make_engine(database_url(db))
+    try:
+        frame: pd.DataFrame = reader(engine)
+        return frame
+    finally:
+        engine.dispose()
+
+
+def _words(parameters: dict[str, Any]) -> str:
+    """Parameters in one line: solver 20 s, 2 pins, 1 forbid."""
+    parts = [f"{parameters.get('solver', '?')}, limit {parameters.get('time_limit', '?')} s"]
+    for name in ("pins", "forbids"):
+        values = parameters.get(name) or []
+        if values:
+            parts.append(f"{name}: {', '.join(values)}")
+    for key, value in parameters.items():
+        if key not in ("solver", "time_limit", "pins", "forbids", "teams"):
+            parts.append(f"{key}: {value}")
+    return "; ".join(parts)

@@ -1,0 +1,440 @@
+"""A regisseur's matching round: choose the scope, solve with overrides, read the proposals
+with their reasons, award. The app's "Matching round" page is a face over these functions.
+
+Tables are pandas frames with the columns the page shows; money in euros, units as numbers.
+No client_ref ever leaves this module: the tables name requests by request_id only.
+"""
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from matcher.data.db.audit import OverrideEntry, record_overrides, record_run, utc_now
+from matcher.data.db.awarding import AwardedLine, AwardLine, write_awards
+from matcher.data.db.engine import database_url, make_engine
+from matcher.domain import Round
+from matcher.matching.engine import MatchOutcome, match_round
+from matcher.matching.explain import Explanation, explain_outcome
+from matcher.matching.overrides import Overrides
+from matcher.matching.problem import UNIT_SCALE
+
+# The demo round is scarce and hard: the app solves with a short limit and says so.
+DEFAULT_TIME_LIMIT = 20.0
+# Searching the cheapest change re-solves the request's part once per candidate: on the demo
+# region about 8 s a request. A run searches it at once only for small rounds; otherwise
+# the regisseur asks for it (find_changes) for the most urgent unplaced requests.
+APP_MAX_CHANGES = 10
+APP_CHANGE_SECONDS = 1.0
+SMALL_ROUND_PAIRS = 2000
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which requests a regisseur matches: the teams (empty = the whole round)."""
+
+    teams: tuple[str, ...] = ()
+    label: str = "whole round"
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    """A solved round as the page shows it."""
+
+    outcome: MatchOutcome
+    explanation: Explanation | None
+    proposals: pd.DataFrame
+    unplaced: pd.DataFrame
+    summary: dict[str, Any]
+    run_id: int | None = None
+    pins: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    forbids: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+
+
+def scopes(round_: Round) -> dict[str, Scope]:
+    """Every scope a regisseur can pick: the whole round, each municipality, each team."""
+    out = {"Whole round": Scope()}
+    teams = round_.teams or ()
+    by_municipality: dict[str, list[str]] = {}
+    for team in teams:
+        by_municipality.setdefault(team.municipality, []).append(team.team_id)
+    for name in sorted(by_municipality):
+        out[f"Municipality {name}"] = Scope(tuple(by_municipality[name]), name)
+    names = {t.team_id: t.name for t in teams}
+    for team_id in sorted({r.team_id for r in round_.requests}):
+        label = f"{names[team_id]} ({team_id})" if team_id in names else team_id
+        out[f"Team {label}"] = Scope((team_id,), label)
+    return out
+
+
+def restrict(round_: Round, scope: Scope) -> Round:
+    """The round with only the scope's requests (and their bids); capacity, budgets and the
+    awards stay whole, so other teams' care still counts against every limit."""
+    if not scope.teams:
+        return round_
+    teams = set(scope.teams)
+    requests = tuple(r for r in round_.requests if r.team_id in teams)
+    kept = {r.request_id for r in requests}
+    bids = tuple(b for b in round_.bids if b.request_id in kept)
+    return round_.model_copy(update={"requests": requests, "bids": bids})
+
+
+def open_requests(round_: Round, on: date | None = None) -> pd.DataFrame:
+    """The round's open requests (not awarded), without client details."""
+    on = on or round_.effective_policy().round_date or date.today()
+    awarded = {a.request_id for a in round_.awards or ()}
+    names = {i.intervention_id: i.name for i in round_.interventions}
+    municipality = {t.team_id: t.municipality for t in round_.teams or ()}
+    bids: dict[str, int] = {}
+    for bid in round_.bids:
+        bids[bid.request_id] = bids.get(bid.request_id, 0) + 1
+    rows = [
+        {
+            "request": r.request_id,
+            "team": r.team_id,
+            "municipality": municipality.get(r.team_id, ""),
+            "intervention": r.intervention_id,
+            "name": names.get(r.intervention_id, ""),
+            "urgency": r.urgency.value,
+            "units": float(r.units),
+            "start": r.start_date,
+            "waiting weeks": (on - r.waiting_since).days // 7 if r.waiting_since else None,
+            "bids": bids.get(r.request_id, 0),
+        }
+        for r in round_.requests
+        if r.request_id not in awarded
+    ]
+    columns = [
+        "request",
+        "team",
+        "municipality",
+        "intervention",
+        "name",
+        "urgency",
+        "units",
+        "start",
+        "waiting weeks",
+        "bids",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def solve(
+    round_: Round,
+    *,
+    pins: Iterable[tuple[str, str]] = (),
+    forbids: Iterable[tuple[str, str]] = (),
+    solver: str = "auto",
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    find_changes: bool | None = None,
+    progress: Progress | None = None,
+) -> RoundResult:
+    """Solve the round with the pins and forbids, and explain every request.
+
+    The cheapest change for unplaced requests is searched when find_changes, or (None) when
+    the round is small enough for it to take a moment.
+    """
+    overrides = Overrides(pins=frozenset(pins), forbids=frozenset(forbids))
+
+    def solving(done: int, total: int) -> None:
+        if progress is not None:
+            progress(f"Solved part {done} of {total}", 0.1 + 0.6 * done / max(total, 1))
+
+    if progress is not None:
+        progress("Building the model", 0.05)
+    outcome = match_round(
+        round_,
+        solver=solver,
+        time_limit=time_limit,
+        overrides=overrides,
+        progress=solving,
+    )
+    explanation = None
+    if outcome.status in ("optimal", "feasible"):
+        if progress is not None:
+            progress("Explaining the proposals and unplaced requests", 0.75)
+        if find_changes is None:
+            find_changes = outcome.problem.n_pairs <= SMALL_ROUND_PAIRS
+        explanation = explain_outcome(
+            round_,
+            outcome,
+            find_changes=find_changes,
+            max_changes=APP_MAX_CHANGES,
+            change_time_limit=APP_CHANGE_SECONDS,
+        )
+    if progress is not None:
+        progress("Done", 1.0)
+    return RoundResult(
+        outcome=outcome,
+        explanation=explanation,
+        proposals=proposals_table(round_, outcome, explanation),
+        unplaced=unplaced_table(round_, outcome, explanation),
+        summary=summary(outcome),
+        pins=overrides.pins,
+        forbids=overrides.forbids,
+    )
+
+
+def find_changes(round_: Round, result: RoundResult, scope: "Scope", how_many: int) -> RoundResult:
+    """The same result with the cheapest change searched for the how_many most urgent
+    unplaced requests (re-solving each candidate change)."""
+    explanation = explain_outcome(
+        restrict(round_, scope),
+        result.outcome,
+        find_changes=True,
+        max_changes=how_many,
+        change_time_limit=APP_CHANGE_SECONDS,
+    )
+    return RoundResult(
+        result.outcome,
+        explanation,
+        result.proposals,
+        unplaced_table(restrict(round_, scope), result.outcome, explanation),
+        result.summary,
+        result.run_id,
+        result.pins,
+        result.forbids,
+    )
+
+
+def summary(outcome: MatchOutcome) -> dict[str, Any]:
+    """The figures of a run: status, counts, cost, bound and gap, seconds. The gap is known
+    only when every stage the solver did not prove has a bound; else it is None."""
+    known = all(s.proven or s.bound == s.bound for s in outcome.stages)
+    return {
+        "status": outcome.status,
+        "n_requests": outcome.problem.n_requests,
+        "n_assigned": int(outcome.chosen.size),
+        "total_cost": outcome.total_cost_cents / 100,
+        "objective": outcome.objective_cents / 100,
+        "bound": None if outcome.bound_cents != outcome.bound_cents else outcome.bound_cents / 100,
+        "gap": outcome.gap if known else None,
+        "gap_known": known,
+        "proven": [s.name for s in outcome.stages if s.proven],
+        "solver": outcome.solver,
+        "seconds": round(outcome.seconds, 2),
+        "message": outcome.message,
+    }
+
+
+def proposals_table(
+    round_: Round, outcome: MatchOutcome, explanation: Explanation | None
+) -> pd.DataFrame:
+    """One row per proposed match, with its reasons and the next-best alternative."""
+    problem = outcome.problem
+    requests = {r.request_id: r for r in round_.requests}
+    providers = {p.provider_id: p.name for p in round_.providers}
+    rows = []
+    for a in outcome.chosen.tolist():
+        rid = problem.request_ids[int(problem.pair_request[a])]
+        pid = problem.provider_ids[int(problem.pair_provider[a])]
+        request = requests[rid]
+        placed = explanation.placed.get(rid) if explanation else None
+        next_best = placed.next_best if placed else None
+        rows.append(
+            {
+                "request": rid,
+                "team": request.team_id,
+                "intervention": request.intervention_id,
+                "urgency": request.urgency.value,
+                "provider": pid,
+                "provider name": providers.get(pid, ""),
+                "tariff": int(problem.pair_tariff[a]) / 100,
+                "units": int(problem.pair_units[a]) / UNIT_SCALE,
+                "cost a week": int(problem.pair_cost[a]) / 100,
+                "km": None
+                if problem.pair_km[a] != problem.pair_km[a]
+                else float(problem.pair_km[a]),
+                "pinned": bool(problem.pair_pinned[a]),
+                "why": _why(problem, a, placed.preference_note if placed else None),
+                "next best": next_best.provider_id if next_best else "",
+                "next best costs more a week": next_best.delta_cents / 100 if next_best else None,
+            }
+        )
+    columns = [
+        "request",
+        "team",
+        "intervention",
+        "urgency",
+        "provider",
+        "provider name",
+        "tariff",
+        "units",
+        "cost a week",
+        "km",
+        "pinned",
+        "why",
+        "next best",
+        "next best costs more a week",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _why(problem: Any, a: int, note: str | None) -> str:
+    """The chosen pair's terms in words, then the note on the client's first choice."""
+    parts = [f"cost EUR {int(problem.pair_cost[a]) / 100:,.2f}"]
+    for name, array in (
+        ("distance", problem.pair_distance),
+        ("preference", problem.pair_preference),
+        ("continuity", problem.pair_continuity),
+    ):
+        value = int(array[a])
+        if value:
+            parts.append(f"{name} {value / 100:+,.2f}")
+    if bool(problem.pair_pinned[a]):
+        parts.append("pinned by the regisseur")
+    words = "; ".join(parts)
+    return f"{words}. {note}" if note else words
+
+
+def unplaced_table(
+    round_: Round, outcome: MatchOutcome, explanation: Explanation | None
+) -> pd.DataFrame:
+    """One row per request left unplaced, its reasons and the change that would place it."""
+    requests = {r.request_id: r for r in round_.requests}
+    rows = []
+    if explanation is not None:
+        for rid, item in explanation.unplaced.items():
+            request = requests.get(rid)
+            rows.append(
+                {
+                    "request": rid,
+                    "team": request.team_id if request else "",
+                    "intervention": request.intervention_id if request else "",
+                    "urgency": request.urgency.value if request else "",
+                    "reason": ", ".join(r.code for r in item.reasons),
+                    "detail": " ".join(r.detail for r in item.reasons),
+                    "change that would place it": item.cheapest_change or "",
+                }
+            )
+    columns = ["request", "team", "intervention", "urgency", "reason", "detail"]
+    columns.append("change that would place it")
+    frame = pd.DataFrame(rows, columns=columns)
+    order = {"crisis": 0, "high": 1, "normal": 2}
+    return frame.sort_values(
+        by=["urgency", "request"], key=lambda s: s.map(order) if s.name == "urgency" else s
+    ).reset_index(drop=True)
+
+
+def record(
+    db: str | None,
+    result: RoundResult,
+    *,
+    who: str,
+    scope: Scope,
+    time_limit: float,
+    started_at: Any,
+    kind: str = "round",
+) -> int:
+    """Write the run record of a solved (or failed) round; returns its run_id."""
+    engine = make_engine(database_url(db))
+    try:
+        return record_run(
+            engine,
+            kind=kind,
+            started_at=started_at,
+            seconds=float(result.summary["seconds"]),
+            who=who,
+            scope=scope.label,
+            parameters={
+                "solver": result.outcome.solver,
+                "time_limit": time_limit,
+                "pins": sorted(f"{r}>{p}" for r, p in result.pins),
+                "forbids": sorted(f"{r}>{p}" for r, p in result.forbids),
+                "teams": list(scope.teams),
+            },
+            status=result.summary["status"],
+            kpis={k: v for k, v in result.summary.items() if k not in ("status", "message")},
+        )
+    finally:
+        engine.dispose()
+
+
+def solve_and_record(
+    db: str | None,
+    round_: Round,
+    scope: Scope,
+    *,
+    who: str,
+    pins: Iterable[tuple[str, str]] = (),
+    forbids: Iterable[tuple[str, str]] = (),
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    solver: str = "auto",
+    progress: Progress | None = None,
+) -> RoundResult:
+    """Solve the scope of the round and write its run record."""
+    started_at = utc_now()
+    clock = time.perf_counter()
+    result = solve(
+        restrict(round_, scope),
+        pins=pins,
+        forbids=forbids,
+        solver=solver,
+        time_limit=time_limit,
+        progress=progress,
+    )
+    result.summary["seconds"] = round(time.perf_counter() - clock, 2)
+    run_id = record(db, result, who=who, scope=scope, time_limit=time_limit, started_at=started_at)
+    return RoundResult(
+        result.outcome,
+        result.explanation,
+        result.proposals,
+        result.unplaced,
+        result.summary,
+        run_id,
+        result.pins,
+        result.forbids,
+    )
+
+
+def log_overrides(
+    db: str | None, entries: Iterable[OverrideEntry], *, who: str, run_id: int | None
+) -> None:
+    """Log the pins and forbids a regisseur set or lifted, with why."""
+    engine = make_engine(database_url(db))
+    try:
+        record_overrides(engine, list(entries), who=who, run_id=run_id)
+    finally:
+        engine.dispose()
+
+
+def award(
+    db: str | None,
+    result: RoundResult,
+    request_ids: Iterable[str],
+    *,
+    who: str,
+    why: str,
+    on: date,
+) -> tuple[AwardedLine, ...]:
+    """Award the proposed matches of the chosen requests, all or none (AwardRefusedError)."""
+    wanted = set(request_ids)
+    frame = result.proposals[result.proposals["request"].isin(wanted)]
+    lines = [
+        AwardLine(
+            str(row["request"]),
+            str(row["provider"]),
+            Decimal(str(row["tariff"])).quantize(Decimal("0.01")),
+            Decimal(str(row["units"])).quantize(Decimal("0.01")),
+        )
+        for _, row in frame.iterrows()
+    ]
+    missing = wanted - set(frame["request"])
+    if missing:
+        raise ValueError(f"no proposal for {', '.join(sorted(missing))}")
+    engine = make_engine(database_url(db))
+    try:
+        return write_awards(engine, lines, on=on, who=who, why=why, run_id=result.run_id)
+    finally:
+        engine.dispose()
+
+
+def round_day(round_: Round) -> date:
+    """The day the round is held: its policy's round date, else today."""
+    return round_.effective_policy().round_date or date.today()
