@@ -312,10 +312,13 @@ def print_row(r: dict[str, Any]) -> None:
     placed, greedy = r["placed"], r["greedy_placed"]
     diff = "/".join(f"{a - b:+d}" for a, b in zip(placed, greedy, strict=True))
     wall = r["build_s"] + r["solve_s"]
+    # outcome.gap skips stages without a bound (out of time before any solution): show that.
+    no_bound = any(not proven and math.isnan(bound) for _, _, bound, proven in r["stages"])
+    gap = "no bound" if no_bound else f"{100 * r['gap']:.4f}"
     print(
         f"{r['requests']:>6} {r['solver']:<7} {r['pairs']:>7} {r['parts']:>5} "
         f"{r['build_s']:>6.2f} {r['solve_s']:>7.2f} {wall:>7.2f} {r['status']:<8} "
-        f"{r['objective']:>12.2f} {100 * r['gap']:>8.4f} "
+        f"{r['objective']:>12.2f} {gap:>8} "
         f"{'/'.join(map(str, placed)):>15} {r['peak_mb']:>7.0f} "
         f"{'/'.join(map(str, greedy)):>15} {r['greedy_objective']:>12.2f} {diff:>12} "
         f"{r['objective'] - r['greedy_objective']:>+11.2f}"
