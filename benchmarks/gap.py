@@ -251,7 +251,13 @@ def _feasible(instance: Instance, outcome: MatchOutcome, costs: IntArray, total:
 
 def _stage_note(outcome: MatchOutcome) -> str:
     """Which stage stopped short of a proof (place_normal = finding a full assignment)."""
-    open_stages = [s.name for s in outcome.stages if not s.proven]
+    # A NaN bound means the stage found no solution in time and the previous stage's answer
+    # was kept unimproved (see matcher.matching.stages.solve_part).
+    open_stages = [
+        s.name + (" (no solution, earlier stage's kept)" if math.isnan(s.bound) else "")
+        for s in outcome.stages
+        if not s.proven
+    ]
     if outcome.message:
         return outcome.message
     return "not proven: " + ", ".join(open_stages) if open_stages else ""
