@@ -283,7 +283,7 @@ def print_table(results: list[Result], solver: str) -> None:
         i = r.instance
         g = gap_percent(r)
         status = r.outcome.status if r.outcome else "-"
-        if r.outcome and r.assigned < i.jobs:
+        if r.outcome and r.outcome.status in ("optimal", "feasible") and r.assigned < i.jobs:
             status = "partial"
         best = "-" if i.best_known is None else f"{i.best_known}{'' if i.proven else '*'}"
         print(
