@@ -299,7 +299,12 @@ def _report_match(
         return
     if quiet:
         return
-    gap = "" if status == "optimal" else f", gap {summary['gap']:.2%}"
+    if status == "optimal":
+        gap = ""
+    elif summary["gap"] is None:
+        gap = ", gap unknown: a stage stopped at the time limit without a bound"
+    else:
+        gap = f", gap {summary['gap']:.2%}"
     out.print(
         f"Matched {summary['n_assigned']} of {summary['n_requests']} open requests "
         f"({status}{gap}, {summary['solver']}, {summary['seconds']:.1f} s): "

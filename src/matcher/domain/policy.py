@@ -47,6 +47,10 @@ class Aging(BaseModel):
     )
 
 
+# A stage counts as solved within 0.01%: the target, and a full proof for any stage
+# objective below 10,000 (objectives are integers).
+DEFAULT_MIP_GAP = 0.0001
+
 SolverName = Literal["auto", "cp-sat", "highs", "scip", "cbc"]
 
 
@@ -69,4 +73,10 @@ class Policy(BaseModel):
     solver: SolverName = Field(default="auto", description="Solver backend.")
     time_limit_seconds: Annotated[float, Field(gt=0, le=86400, allow_inf_nan=False)] = Field(
         default=60.0, description="Wall-clock limit of one solve."
+    )
+    mip_gap: Annotated[float, Field(ge=0, le=0.1, allow_inf_nan=False)] = Field(
+        default=DEFAULT_MIP_GAP,
+        description="Relative gap at which a stage counts as solved (0.0001 = 0.01%). Stage "
+        "objectives are integers, so below 10,000 points this is a full proof; 0 always "
+        "asks for one.",
     )

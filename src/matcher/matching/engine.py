@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.domain import Round
+from matcher.domain.policy import DEFAULT_MIP_GAP
 from matcher.matching.backends.base import Backend, StageStatus
 from matcher.matching.build import build_problem
 from matcher.matching.decompose import split
@@ -89,11 +90,12 @@ class MatchOutcome:
 
     @property
     def gap(self) -> float:
-        """Largest relative stage gap: 0 when all are proven, NaN when one has no bound."""
+        """Largest relative stage gap (bound against value); NaN when a stage has no bound.
+
+        A stage counted as solved within the policy's ``mip_gap`` may show a gap up to it.
+        """
         worst = 0.0
         for stage in self.stages:
-            if stage.proven:
-                continue
             if math.isnan(stage.bound):
                 return math.nan  # stopped without a proven bound: the gap is unknown
             worst = max(worst, abs(stage.bound - stage.objective) / max(abs(stage.objective), 1))
@@ -107,8 +109,12 @@ def match_round(
     threads: int = 1,
     overrides: Overrides | None = None,
     progress: Progress | None = None,
+    mip_gap: float | None = None,
 ) -> MatchOutcome:
-    """Solve a round to the lexicographic optimum (or the best found within the time limit)."""
+    """Solve a round to the lexicographic optimum (or the best found within the time limit).
+
+    ``mip_gap`` (default: the policy's) is the relative gap at which a stage counts as solved.
+    """
     started = time.perf_counter()
     overrides = overrides or Overrides()
     problem = build_problem(round_, overrides)
@@ -120,6 +126,7 @@ def match_round(
         previous=overrides.previous,
         progress=progress,
         started=started,
+        rel_gap=round_.effective_policy().mip_gap if mip_gap is None else mip_gap,
     )
 
 
@@ -131,6 +138,7 @@ def solve_problem(
     previous: frozenset[tuple[str, str]] = frozenset(),
     progress: Progress | None = None,
     started: float | None = None,
+    rel_gap: float = DEFAULT_MIP_GAP,
 ) -> MatchOutcome:
     """Solve an already built problem part by part."""
     started = time.perf_counter() if started is None else started
@@ -166,6 +174,7 @@ def solve_problem(
             part_deadline,
             threads,
             None if warm is None else warm[part.cols],
+            rel_gap,
         )
         if solution.status is StageStatus.INFEASIBLE:
             conflicts = pinned_limit_conflicts(problem, part)
@@ -180,7 +189,7 @@ def solve_problem(
                 _conflict_message(conflicts),
                 conflicts,
             )
-        if solution.status is StageStatus.ERROR:
+        if solution.status in (StageStatus.ERROR, StageStatus.NO_SOLUTION):
             return _outcome(
                 problem,
                 "error",
@@ -219,15 +228,12 @@ def _outcome(
         records = [r for s in solutions for r in s.stages if r.name == stage]
         objective = _stage_value(problem, chosen, stage)
         # Parts decided without a solver are exact: their share of the bound is their value.
-        solved = [r for r in records]
-        unsolved_value = objective - sum(r.objective for r in solved)
-        bound = sum(r.bound for r in solved) + unsolved_value
-        proven = all(r.status is StageStatus.OPTIMAL for r in solved)
+        by_solver = sum(r.objective for r in records)
+        bound = sum(r.bound for r in records) + (objective - by_solver)
+        proven = all(r.status is StageStatus.OPTIMAL for r in records)
         if stage != COST_STAGE and not records and objective == 0:
             continue
-        totals.append(
-            StageTotal(stage, objective, bound if not proven else float(objective), proven)
-        )
+        totals.append(StageTotal(stage, objective, bound, proven))
     return MatchOutcome(
         problem=problem,
         status=status,

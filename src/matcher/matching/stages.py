@@ -23,6 +23,7 @@ from matcher.matching.backends.base import (
 )
 from matcher.matching.formulation import Part
 from matcher.matching.problem import MatchingProblem
+from matcher.matching.repair import extend, fits
 
 CLASS_STAGES = ("place_crisis", "place_high", "place_normal")
 COST_STAGE = "cost"
@@ -95,6 +96,7 @@ def solve_part(
     deadline: float,
     threads: int = 1,
     warm: npt.NDArray[np.bool_] | None = None,
+    rel_gap: float = 0.0,
 ) -> PartSolution:
     """Run every stage of one part on one backend, keeping each optimum for the next."""
     single = solve_single(problem, part)
@@ -102,34 +104,31 @@ def solve_part(
         return single
     rows: list[StageRow] = []
     records: list[StageRecord] = []
-    hint = warm
     status = StageStatus.OPTIMAL
-    x = np.zeros(part.cols.size, dtype=np.bool_)
+    x = _start(problem, part, warm)
     stages = stage_objectives(problem, part)
     for done, (name, objective, maximize) in enumerate(stages):
         # Time left is shared among the stages still to run; what a stage does not use
         # passes on to the next.
         share = max(deadline - time.perf_counter(), 0.0) / (len(stages) - done)
+        hint = None if x is None else extend(problem, part, x)
         task = StageTask(
-            problem, part, objective, maximize, tuple(rows), hint, max(share, 0.05), threads
+            problem,
+            part,
+            objective,
+            maximize,
+            tuple(rows),
+            hint,
+            max(share, 0.05),
+            threads,
+            rel_gap,
         )
-        result: StageResult = backend.solve(task)
-        if result.status in (StageStatus.INFEASIBLE, StageStatus.ERROR):
-            if result.status is StageStatus.ERROR and hint is not None and rows:
-                # Out of time before any solution: the previous stage's answer still holds
-                # every earlier optimum, so it stands, unimproved.
-                result = StageResult(
-                    StageStatus.FEASIBLE,
-                    hint,
-                    int(objective[hint].sum()),
-                    float("nan"),
-                    result.seconds,
-                )
-            else:
-                records.append(StageRecord(name, result.status, 0, float("nan"), result.seconds))
-                return PartSolution(
-                    np.asarray([], dtype=np.int64), tuple(records), result.status, result.message
-                )
+        result = _better_of(backend.solve(task), hint, objective, maximize)
+        if result.status in (StageStatus.INFEASIBLE, StageStatus.ERROR, StageStatus.NO_SOLUTION):
+            records.append(StageRecord(name, result.status, 0, float("nan"), result.seconds))
+            return PartSolution(
+                np.asarray([], dtype=np.int64), tuple(records), result.status, result.message
+            )
         if result.status is StageStatus.FEASIBLE:
             status = StageStatus.FEASIBLE
         records.append(
@@ -142,5 +141,38 @@ def solve_part(
             )
         )
         x = result.x
-        hint = x
+    assert x is not None
     return PartSolution(part.cols[x].astype(np.int64), tuple(records), status)
+
+
+def _start(
+    problem: MatchingProblem, part: Part, warm: npt.NDArray[np.bool_] | None
+) -> npt.NDArray[np.bool_] | None:
+    """The pins, plus last round's matches where they still fit; None when the pins alone
+    break a row (the solver then proves the round infeasible)."""
+    pinned = problem.pair_pinned[part.cols].copy()
+    if warm is not None and fits(problem, part, warm | pinned):
+        return warm | pinned
+    return pinned if fits(problem, part, pinned) else None
+
+
+def _better_of(
+    result: StageResult,
+    hint: npt.NDArray[np.bool_] | None,
+    objective: npt.NDArray[np.int64],
+    maximize: bool,
+) -> StageResult:
+    """The solver's answer, or the greedy start when the solver stopped with something worse.
+
+    A proven answer is never worse than the start. An unproven or missing one may be (HiGHS
+    through OR-Tools takes no start and returns nothing when its time runs out); the start
+    satisfies every earlier stage row, so it is a valid answer for this stage.
+    """
+    if hint is None or result.status not in (StageStatus.FEASIBLE, StageStatus.NO_SOLUTION):
+        return result
+    value = int(objective[hint].sum())
+    if result.status is StageStatus.FEASIBLE:
+        better = result.objective > value if maximize else result.objective < value
+        if better or result.objective == value:
+            return result
+    return StageResult(StageStatus.FEASIBLE, hint, value, result.bound, result.seconds)

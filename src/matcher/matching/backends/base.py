@@ -17,6 +17,7 @@ class StageStatus(StrEnum):
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
     INFEASIBLE = "infeasible"
+    NO_SOLUTION = "no_solution"  # stopped at the time limit before finding a solution
     ERROR = "error"
 
 
@@ -40,6 +41,7 @@ class StageTask:
     hint: npt.NDArray[np.bool_] | None
     time_limit: float
     threads: int
+    rel_gap: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,12 @@ from matcher.matching.formulation import LinearModel, linear_model
 SOLVER_NAMES = {"highs": "highs", "scip": "scip", "cp-sat": "sat"}
 
 
-def _parameters(name: str, threads: int) -> str:
+def _parameters(name: str, threads: int, rel_gap: float) -> str:
     if name == "highs":
-        return "output_flag=false\nmip_rel_gap=0\nmip_abs_gap=0.999\nthreads=1\n"
+        return f"output_flag=false\nmip_rel_gap={rel_gap}\nmip_abs_gap=0.999\nthreads=1\n"
     if name == "scip":
-        return "limits/gap = 0\nlimits/absgap = 0.999\nparallel/maxnthreads = 1\n"
-    return f"num_workers:{max(threads, 1)},relative_gap_limit:0,absolute_gap_limit:0.999"
+        return f"limits/gap = {rel_gap}\nlimits/absgap = 0.999\nparallel/maxnthreads = 1\n"
+    return f"num_workers:{max(threads, 1)},relative_gap_limit:{rel_gap},absolute_gap_limit:0.999"
 
 
 @contextmanager
@@ -68,8 +68,9 @@ def build_model(linear: LinearModel, task: StageTask, hints: bool = True) -> Any
         helper.set_var_integrality(j, True)
     helper.set_maximize(task.maximize)
     if hints and task.hint is not None:
-        for j in np.flatnonzero(task.hint).tolist():
-            helper.add_hint(j, 1.0)
+        # A complete hint (zeros too): CP-SAT only uses a hint it can check as a whole.
+        for j, value in enumerate(task.hint.tolist()):
+            helper.add_hint(j, 1.0 if value else 0.0)
     return model
 
 
@@ -90,20 +91,34 @@ class ModelBuilderBackend:
         model = build_model(linear, task, hints=self.name != "highs")
         solver: Any = mb.Solver(SOLVER_NAMES[self.name])
         solver.set_time_limit_in_seconds(max(task.time_limit, 0.01))
-        solver.set_solver_specific_parameters(_parameters(self.name, task.threads))
+        solver.set_solver_specific_parameters(_parameters(self.name, task.threads, task.rel_gap))
         with native_stdout_silenced():
             status = solver.solve(model)
         seconds = time.perf_counter() - started
         empty = np.zeros(n, dtype=np.bool_)
         if status in (mb.SolveStatus.INFEASIBLE,):
             return StageResult(StageStatus.INFEASIBLE, empty, 0, float("nan"), seconds)
+        if status in (mb.SolveStatus.NOT_SOLVED, mb.SolveStatus.UNKNOWN_STATUS) and (
+            seconds >= 0.9 * task.time_limit
+        ):
+            # Out of time without a solution (HiGHS through OR-Tools also ends up here when
+            # it had one: the wrapper drops it). The stage runner falls back to its start.
+            return StageResult(
+                StageStatus.NO_SOLUTION, empty, 0, float("nan"), seconds, str(status)
+            )
         if status not in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):
             return StageResult(StageStatus.ERROR, empty, 0, float("nan"), seconds, str(status))
         # The solve helper holds the values as one array; reading it avoids a call per variable.
         values = np.asarray(solver._Solver__solve_helper.variable_values())
         x = values > 0.5
         objective = int(task.objective[x].sum())
-        bound = float(solver.best_objective_bound)
+        # Objectives are integers: a bound rounds inwards to one (a proof has bound = value).
+        raw = float(solver.best_objective_bound)
+        bound = (
+            raw
+            if not np.isfinite(raw)
+            else float(np.floor(raw + 1e-6) if task.maximize else np.ceil(raw - 1e-6))
+        )
         proven = status == mb.SolveStatus.OPTIMAL
         return StageResult(
             StageStatus.OPTIMAL if proven else StageStatus.FEASIBLE, x, objective, bound, seconds

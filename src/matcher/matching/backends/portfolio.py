@@ -31,7 +31,7 @@ class PortfolioBackend:
         started = time.perf_counter()
         slice_ = min(task.time_limit * HIGHS_SHARE, HIGHS_MAX_SECONDS)
         quick = self.first.solve(_with_time(task, slice_))
-        if quick.status in (StageStatus.OPTIMAL, StageStatus.INFEASIBLE):
+        if quick.status in (StageStatus.OPTIMAL, StageStatus.INFEASIBLE, StageStatus.ERROR):
             return quick
         left = max(task.time_limit - (time.perf_counter() - started), 0.05)
         result = self.second.solve(_with_time(task, left))

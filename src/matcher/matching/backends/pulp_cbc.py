@@ -39,7 +39,9 @@ def cbc_bound(log: str) -> float:
         return math.nan
 
 
-def bundled_cbc(time_limit: float, threads: int, log_path: str | None = None) -> Any:
+def bundled_cbc(
+    time_limit: float, threads: int, log_path: str | None = None, rel_gap: float = 0.0
+) -> Any:
     """PuLP's bundled CBC binary, silent (its log goes to log_path), set to prove optimality."""
     with warnings.catch_warnings():
         # PuLP 3.3 announces that PULP_CBC_CMD moves out in 4.0; it is what ships today.
@@ -47,7 +49,7 @@ def bundled_cbc(time_limit: float, threads: int, log_path: str | None = None) ->
         return pulp.PULP_CBC_CMD(
             msg=False,
             timeLimit=time_limit,
-            gapRel=0,
+            gapRel=rel_gap,
             gapAbs=ABSOLUTE_GAP,
             threads=max(threads, 1),
             logPath=log_path,
@@ -90,7 +92,7 @@ class PulpBackend:
     def _solver_for(self, task: StageTask, log_path: str) -> Any:
         limit = max(task.time_limit, 0.01)
         if self.solver is None:
-            return bundled_cbc(limit, task.threads, log_path)
+            return bundled_cbc(limit, task.threads, log_path, task.rel_gap)
         solver = copy.copy(self.solver)
         solver.timeLimit = limit
         return solver
@@ -111,6 +113,10 @@ class PulpBackend:
             return StageResult(StageStatus.INFEASIBLE, empty, 0, math.nan, seconds), model
         if solution not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
             message = f"{self.name}: {pulp.LpStatus.get(status, status)}, no solution"
+            if status == pulp.LpStatusNotSolved and seconds >= 0.9 * task.time_limit:
+                return StageResult(
+                    StageStatus.NO_SOLUTION, empty, 0, math.nan, seconds, message
+                ), model
             return StageResult(StageStatus.ERROR, empty, 0, math.nan, seconds, message), model
         chosen = np.asarray([(v.value() or 0.0) > 0.5 for v in x], dtype=np.bool_)
         objective = int(task.objective[chosen].sum())
