@@ -147,3 +147,8 @@ def _safe(url: str) -> str:
 def run() -> None:
     """Console-script entry point."""
     app()
+
+
+from matcher.cli import whatif  # noqa: E402  (registers itself; keeps main.py short)
+
+whatif.register(app)
