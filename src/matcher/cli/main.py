@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from matcher.cli import capacity as capacity_cli
+from matcher.cli import whatif as whatif_cli
 from matcher.data.db.store import DatabaseNotEmptyError, DatabaseNotInitialisedError
 from matcher.data.issues import Issue, RoundImportError
 from matcher.services import rounds
@@ -149,6 +151,5 @@ def run() -> None:
     app()
 
 
-from matcher.cli import whatif  # noqa: E402  (registers itself; keeps main.py short)
-
-whatif.register(app)
+capacity_cli.register(app)
+whatif_cli.register(app)

@@ -1,0 +1,93 @@
+"""`matcher capacity`: demand against certified supply, and the signals it raises."""
+
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from matcher.capacity.signals import SIGNAL_TYPES, Signal
+from matcher.data.db.store import DatabaseNotInitialisedError
+from matcher.data.issues import RoundImportError
+from matcher.services.capacity import capacity_of, signals_json
+
+out = Console()
+err = Console(stderr=True)
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
+
+
+def capacity(
+    round_dir: Annotated[
+        Path | None,
+        typer.Argument(help="A round directory or .xlsx workbook; leave out to use --db."),
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Analyse the round stored in this database instead."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the signals as a JSON list.")
+    ] = False,
+    horizon: Annotated[
+        int, typer.Option("--horizon", min=1, max=36, help="Months to forecast ahead.")
+    ] = 12,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Also write the signals as JSON to this file.")
+    ] = None,
+) -> None:
+    """Forecast demand, lay it against certified capacity and list the capacity signals."""
+    if (round_dir is None) == (db is None):
+        err.print("[bold red]Give a round directory or --db URL (one of the two).[/]")
+        raise typer.Exit(2)
+    started = time.perf_counter()
+    try:
+        with err.status("Forecasting demand and checking capacity ..."):
+            run = capacity_of(round_dir, db, horizon=horizon)
+    except RoundImportError as exc:
+        err.print(f"[bold red]The round cannot be read:[/] {len(exc.errors)} problem(s).")
+        for issue in exc.errors[:20]:
+            err.print(f"  {issue.file} row {issue.row or '-'} {issue.column or ''}: "
+                      f"{issue.message}")  # fmt: skip
+        raise typer.Exit(1) from None
+    except DatabaseNotInitialisedError as exc:
+        err.print(f"[bold red]No round to analyse:[/] {exc}")
+        raise typer.Exit(1) from None
+    seconds = time.perf_counter() - started
+    signals = run.report.signals
+    text = signals_json(run.report)
+    if out_file is not None:
+        out_file.write_text(text + "\n", encoding="utf-8")
+    if as_json:
+        typer.echo(text)
+        return
+    _print_table(signals)
+    counts = Counter(s.type for s in signals)
+    summary = ", ".join(f"{counts.get(t, 0)} {t}" for t in SIGNAL_TYPES)
+    out.print(f"{len(signals)} signals for {run.source} ({summary}) in {seconds:.1f} s.")
+
+
+def _print_table(signals: list[Signal]) -> None:
+    table = Table(title="Capacity signals", show_lines=False)
+    for column in ("severity", "signal", "intervention", "area", "month", "value", "threshold"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("detail and action", overflow="fold")
+    for s in signals:
+        table.add_row(
+            f"[{SEVERITY_STYLE.get(s.severity, '')}]{s.severity}[/]",
+            s.type,
+            s.intervention_id,
+            s.area,
+            s.month,
+            f"{s.value:,.2f}",
+            f"{s.threshold:,.2f}",
+            f"{s.detail} [bold]{s.action}[/]",
+        )
+    out.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `matcher capacity` to the command line."""
+    app.command("capacity")(capacity)

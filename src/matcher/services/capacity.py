@@ -1,0 +1,53 @@
+"""Capacity use-case: load a round (directory, workbook or the database) and analyse it.
+
+The faces call :func:`capacity_of` and render what comes back; no Typer or Streamlit here.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from matcher.capacity.report import CapacityReport, analyse
+from matcher.capacity.settings import CapacitySettings
+from matcher.data.reader import read_round
+from matcher.domain import Round
+from matcher.services.rounds import load_current_round
+
+
+@dataclass(frozen=True)
+class CapacityRun:
+    """A capacity analysis and where its round came from."""
+
+    source: str
+    round_: Round
+    report: CapacityReport
+
+
+def load_round(round_dir: Path | None = None, db: str | None = None) -> tuple[str, Round]:
+    """The round from a directory or workbook, else the one stored in the database."""
+    if round_dir is not None:
+        return str(round_dir), read_round(Path(round_dir)).round
+    return "database", load_current_round(db)
+
+
+def capacity_of(
+    round_dir: Path | None = None,
+    db: str | None = None,
+    *,
+    horizon: int = 12,
+    settings: CapacitySettings | None = None,
+    today: date | None = None,
+) -> CapacityRun:
+    """Analyse the round as of its round date (or today when its policy has none)."""
+    source, round_ = load_round(round_dir, db)
+    base = (settings or CapacitySettings()).model_dump()
+    settings = CapacitySettings.model_validate({**base, "horizon_months": horizon})
+    round_date = round_.effective_policy().round_date or today or date.today()
+    return CapacityRun(source, round_, analyse(round_, round_date, settings))
+
+
+def signals_json(report: CapacityReport) -> str:
+    """The signals as a JSON list of objects (type, intervention_id, area, month, severity,
+    value, threshold, detail, action)."""
+    return json.dumps([s.as_dict() for s in report.signals], indent=2, ensure_ascii=False)
