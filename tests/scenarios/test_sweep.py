@@ -1,11 +1,8 @@
 """A sweep on a local Dask cluster gives exactly the KPIs of the same sweep run serially."""
 
-import logging
-
-from distributed import Client, LocalCluster
-
 from matcher.scenarios.run import BASELINE, RunSettings, run_on_dask, run_serial
 from matcher.scenarios.sweep import sweep_scenarios
+from matcher.services.scenarios import dask_client
 from tests.scenarios.rounds import small_round
 
 
@@ -16,16 +13,8 @@ def test_sweep_on_two_dask_workers_equals_the_serial_sweep() -> None:
     settings = RunSettings()
     serial = run_serial(round_, scenarios, settings)
     seen: list[int] = []
-    with (
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with dask_client(None, workers=2) as (client, ran_on):
+        assert ran_on == "local cluster, 2 workers"
         parallel = run_on_dask(
             client,
             round_,

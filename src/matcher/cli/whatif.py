@@ -123,6 +123,8 @@ def _fmt(row: KpiRow, value: float) -> str:
         return f"{value:.1f}%"
     if row.unit == "ratio":
         return f"{100 * value:.0f}%"
+    if row.unit == "weeks":
+        return f"{value:.1f}"
     if row.unit == "EUR":
         return f"EUR {value:,.2f}"
     if row.key == "gap":

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from matcher.scenarios.outlook import SignalKey
 from matcher.scenarios.run import RunResult
 
 # (key in Kpis, label, unit) in the order a capacity manager reads them.
@@ -21,8 +22,15 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("utilisation_std", "provider utilisation std", "ratio"),
     ("hhi_max", "HHI max over interventions", ""),
     ("hhi_mean", "HHI mean over interventions", ""),
+    ("expected_wait_weeks", "expected wait (weeks)", "weeks"),
+    ("lists_over_norm", "waiting lists over the norm", ""),
+    ("n_signals", "capacity signals", ""),
+    ("signals_added", "signals added vs baseline", ""),
+    ("signals_removed", "signals removed vs baseline", ""),
     ("gap", "largest MIP gap", ""),
 )
+# Rows computed here, from two runs, rather than read from one run's KPIs.
+_DIFF_ROWS = frozenset({"signals_added", "signals_removed"})
 
 
 @dataclass(frozen=True)
@@ -36,34 +44,73 @@ class KpiRow:
 
 
 @dataclass(frozen=True)
+class SignalChange:
+    """The capacity signals a scenario adds to the baseline's, and those it removes."""
+
+    added: tuple[SignalKey, ...]
+    removed: tuple[SignalKey, ...]
+
+
+@dataclass(frozen=True)
 class Comparison:
     """The side-by-side table: columns are run names, baseline first."""
 
     columns: tuple[str, ...]
     statuses: tuple[str, ...]
     rows: tuple[KpiRow, ...]
+    signal_changes: tuple[SignalChange | None, ...]
 
     def as_dict(self) -> dict[str, object]:
-        """Plain JSON-ready form: ``{"columns": [...], "kpis": {key: [values...]}}``."""
+        """Plain JSON-ready form: ``{"columns": [...], "kpis": {key: [values...]}, ...}``."""
         return {
             "columns": list(self.columns),
             "status": list(self.statuses),
             "kpis": {row.key: list(row.values) for row in self.rows},
+            "signal_changes": [
+                None
+                if c is None
+                else {
+                    "added": [dict(zip(SIGNAL_FIELDS, s, strict=True)) for s in c.added],
+                    "removed": [dict(zip(SIGNAL_FIELDS, s, strict=True)) for s in c.removed],
+                }
+                for c in self.signal_changes
+            ],
         }
 
 
+SIGNAL_FIELDS = ("type", "intervention_id", "area", "month", "severity")
+
+
 def compare(baseline: RunResult, scenarios: Sequence[RunResult]) -> Comparison:
-    """Baseline first, then each scenario, every KPI as a row."""
+    """Baseline first, then each scenario, every KPI as a row.
+
+    A signal counts as added when the scenario has it and the baseline has not, compared by
+    type, intervention, area, month and severity (a signal that turns from medium to high
+    is one removed and one added).
+    """
     runs = (baseline, *scenarios)
+    changes = tuple(_signal_change(baseline, r) for r in runs)
     rows = []
     for key, label, unit in ROWS:
-        values = tuple(_number(getattr(r.kpis, key)) for r in runs)
+        if key in _DIFF_ROWS:
+            field = "added" if key == "signals_added" else "removed"
+            values = tuple(None if c is None else float(len(getattr(c, field))) for c in changes)
+        else:
+            values = tuple(_number(getattr(r.kpis, key)) for r in runs)
         rows.append(KpiRow(key, label, unit, values))
     return Comparison(
         columns=tuple(r.name for r in runs),
         statuses=tuple(r.kpis.status for r in runs),
         rows=tuple(rows),
+        signal_changes=changes,
     )
+
+
+def _signal_change(baseline: RunResult, run: RunResult) -> SignalChange | None:
+    if baseline.signals is None or run.signals is None:
+        return None
+    before, after = set(baseline.signals), set(run.signals)
+    return SignalChange(added=tuple(sorted(after - before)), removed=tuple(sorted(before - after)))
 
 
 def _number(value: object) -> float | None:

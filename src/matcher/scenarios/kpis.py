@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from matcher.domain import ALL_INTERVENTIONS, Round, Urgency
 from matcher.matching.build import active_awards, round_date_of, units_of
 from matcher.matching.engine import MatchOutcome
+from matcher.scenarios.outlook import Outlook
 
 URGENT = frozenset({Urgency.CRISIS.rank, Urgency.HIGH.rank})
 
@@ -40,10 +41,14 @@ class Kpis(BaseModel):
     hhi_max: float | None
     hhi_mean: float | None
     gap: float
+    expected_wait_weeks: float | None = None
+    lists_over_norm: int | None = None
+    n_signals: int | None = None
 
 
-def compute_kpis(round_: Round, outcome: MatchOutcome) -> Kpis:
-    """Every KPI of one matched round."""
+def compute_kpis(round_: Round, outcome: MatchOutcome, view: Outlook | None = None) -> Kpis:
+    """Every KPI of one matched round; the waiting and signal figures come from the
+    capacity outlook when it is given."""
     problem = outcome.problem
     chosen = outcome.chosen
     placed_requests = problem.pair_request[chosen]
@@ -79,6 +84,9 @@ def compute_kpis(round_: Round, outcome: MatchOutcome) -> Kpis:
         utilisation_std=statistics.pstdev(spread) if spread else None,
         hhi_max=max(hhis) if hhis else None,
         hhi_mean=statistics.fmean(hhis) if hhis else None,
+        expected_wait_weeks=None if view is None else view.expected_wait_weeks,
+        lists_over_norm=None if view is None else view.lists_over_norm,
+        n_signals=None if view is None else len(view.signals),
         gap=outcome.gap,
     )
 

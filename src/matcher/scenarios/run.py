@@ -18,6 +18,7 @@ from matcher.domain import Round
 from matcher.matching.engine import match_round
 from matcher.scenarios.apply import apply_scenario
 from matcher.scenarios.kpis import Kpis, compute_kpis
+from matcher.scenarios.outlook import SignalKey, outlook
 from matcher.scenarios.scenario import Scenario
 
 BASELINE = Scenario(name="baseline")
@@ -33,15 +34,17 @@ class RunSettings:
     solver: str = "auto"
     time_limit: float | None = None
     threads: int = 1
+    outlook: bool = True  # also run the capacity analysis after matching (about 3 s on the demo)
 
 
 class RunResult(BaseModel):
-    """One run's name, KPIs and wall time."""
+    """One run's name, KPIs, capacity signals (after matching) and wall time."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
     kpis: Kpis
+    signals: tuple[SignalKey, ...] | None = None
     seconds: float
 
 
@@ -52,8 +55,13 @@ def run_scenario(round_: Round, scenario: Scenario, settings: RunSettings) -> Ru
     outcome = match_round(
         edited, solver=settings.solver, time_limit=settings.time_limit, threads=settings.threads
     )
-    kpis = compute_kpis(edited, outcome)
-    return RunResult(name=scenario.name, kpis=kpis, seconds=time.perf_counter() - started)
+    view = outlook(edited, outcome) if settings.outlook else None
+    return RunResult(
+        name=scenario.name,
+        kpis=compute_kpis(edited, outcome, view),
+        signals=None if view is None else view.signals,
+        seconds=time.perf_counter() - started,
+    )
 
 
 # The round of the current what-if on this worker process, by key (see run_on_dask).

@@ -8,9 +8,11 @@ that cluster, otherwise a ``distributed.LocalCluster`` lives for the duration of
 import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from matcher.data.reader import read_round
 from matcher.domain import Round
@@ -91,16 +93,25 @@ def _on_dask(
     workers: int | None,
     progress: Progress | None,
 ) -> tuple[list[RunResult], str]:
+    n = workers or min(len(runs), os.cpu_count() or 1)
+    with dask_client(scheduler, n) as (client, ran_on):
+        return run_on_dask(client, round_, runs, settings, progress), ran_on
+
+
+@contextmanager
+def dask_client(scheduler: str | None, workers: int) -> Iterator[tuple[Any, str]]:
+    """A Dask client of the scheduler at an address, or of a local cluster of ``workers``
+    single-threaded processes that lives as long as the ``with`` block; and its description."""
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
         with Client(scheduler) as client:  # type: ignore[no-untyped-call]
-            return run_on_dask(client, round_, runs, settings, progress), f"scheduler {scheduler}"
-    n = workers or min(len(runs), os.cpu_count() or 1)
+            yield client, f"scheduler {scheduler}"
+        return
     # One thread per worker: each solve is single-threaded, processes sidestep the GIL.
     with (
         LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=n,
+            n_workers=workers,
             threads_per_worker=1,
             processes=True,
             dashboard_address=":0",  # any free port: 8787 may be taken
@@ -108,4 +119,4 @@ def _on_dask(
         ) as cluster,
         Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):
-        return run_on_dask(client, round_, runs, settings, progress), f"local cluster, {n} workers"
+        yield client, f"local cluster, {workers} workers"
