@@ -76,7 +76,7 @@ def choose_method(values: FloatArray, settings: CapacitySettings) -> str:
 
 
 def forecast_series(
-    values: Sequence[float], first: Month, horizon: int, settings: CapacitySettings
+    values: Sequence[float] | FloatArray, first: Month, horizon: int, settings: CapacitySettings
 ) -> Forecast:
     """Forecast the months after the series (``first`` is the series' first month)."""
     y = np.asarray(values, dtype=np.float64)

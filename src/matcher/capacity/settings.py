@@ -83,7 +83,7 @@ class CapacitySettings(BaseModel):
         default=3, description="Only this many of the largest such providers, to stay cheap."
     )
     tbtf_time_limit_seconds: Positive = Field(
-        default=2.0, description="Time limit of each re-match."
+        default=1.0, description="Time limit (seconds) of each re-match."
     )
     tbtf_solver: Literal["auto", "cp-sat", "highs", "scip", "cbc"] = Field(
         default="scip",

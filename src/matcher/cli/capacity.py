@@ -15,7 +15,8 @@ from matcher.data.issues import RoundImportError
 from matcher.services.capacity import capacity_of, signals_json
 
 out = Console()
-err = Console(stderr=True)
+# Messages are never wrapped mid-sentence: they end up in logs and in other programs too.
+err = Console(stderr=True, soft_wrap=True)
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 
 

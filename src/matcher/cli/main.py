@@ -1,22 +1,28 @@
 """The `matcher` command line: a thin face over matcher.services.
 
 Exit codes: 0 done; 1 the input or the database refused the work (the message says why);
-2 the command was called wrongly (Typer's usage errors).
+2 the command was called wrongly (Typer's usage errors). `matcher match` adds 3 (the round
+is infeasible: pins that contradict each other, named on stderr) and 4 (the solver failed).
 """
 
+import json
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from matcher.cli import capacity as capacity_cli
 from matcher.cli import whatif as whatif_cli
 from matcher.data.db.store import DatabaseNotEmptyError, DatabaseNotInitialisedError
 from matcher.data.issues import Issue, RoundImportError
-from matcher.services import rounds
+from matcher.services import matching, rounds
 
 app = typer.Typer(
     name="matcher",
@@ -28,7 +34,8 @@ db_app = typer.Typer(help="Create and upgrade the database.", no_args_is_help=Tr
 app.add_typer(db_app, name="db")
 
 out = Console()
-err = Console(stderr=True)
+# Messages are never wrapped mid-sentence: they end up in logs and in other programs too.
+err = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[
     str | None,
@@ -115,6 +122,250 @@ def demo(
         f"Wrote a demo region to {out_dir}: {len(round_.providers)} providers, "
         f"{len(round_.interventions)} interventions, {len(round_.requests)} open requests."
     )
+
+
+class Solver(StrEnum):
+    """The solvers `matcher match` can use; auto is the benchmarked default."""
+
+    AUTO = "auto"
+    HIGHS = "highs"
+    SCIP = "scip"
+    CP_SAT = "cp-sat"
+    CBC = "cbc"
+
+
+EXIT_INFEASIBLE = 3
+EXIT_SOLVER = 4
+MATCH_EPILOG = (
+    "Exit codes: 0 matched (optimal, or the best found within the time limit); "
+    "1 the round, the overrides or the database has errors (file, row and column named, "
+    "nothing written); 2 the command was called wrongly; 3 infeasible: pins that contradict "
+    "each other or the round (named on stderr, nothing written); 4 the solver failed or is "
+    "not available (nothing written)."
+)
+RoundArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        metavar="ROUND_DIR",
+        help="A round directory of CSV files, or an .xlsx workbook (or use --db).",
+    ),
+]
+MatchDbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Match the round stored in this database (sqlite:///file.sqlite or "
+        "postgresql://user@host/db) instead of a round directory.",
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print the result as JSON on stdout, and nothing else.")
+]
+
+
+@app.command("match", epilog=MATCH_EPILOG)
+def match(
+    out_dir: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Directory for assignments.csv, unassigned.csv and summary.json; replaced "
+            "whole, and only when the round was solved.",
+        ),
+    ],
+    round_dir: RoundArgument = None,
+    db: MatchDbOption = None,
+    as_json: JsonOption = False,
+    solver: Annotated[
+        Solver,
+        typer.Option(help="The solver; auto takes the policy's, else the benchmarked default."),
+    ] = Solver.AUTO,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit", min=0.01, help="Seconds for the whole round (default: the policy's)."
+        ),
+    ] = None,
+    threads: Annotated[int, typer.Option(min=1, help="Solver threads (CP-SAT workers).")] = 1,
+    overrides: Annotated[
+        Path | None,
+        typer.Option(help="overrides.csv: request_id, provider_id, action (pin or forbid)."),
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(help="A previous assignments.csv, to start the solver from its matches."),
+    ] = None,
+    export_model: Annotated[
+        Path | None,
+        typer.Option(
+            "--export-model",
+            help="Also write the first stage's model of the whole round as .lp or .mps.",
+        ),
+    ] = None,
+    changes: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Search the cheapest change that would place an unplaced request for at most "
+            "this many of them, most urgent first (each search re-solves; 0 skips it).",
+        ),
+    ] = matching.DEFAULT_CHANGES,
+) -> None:
+    """Match the open requests of a round to providers and explain every decision."""
+    source = _match_source(round_dir, db, export_model)
+    arguments: dict[str, Any] = {
+        "out_dir": out_dir,
+        "solver": solver.value,
+        "time_limit": time_limit,
+        "threads": threads,
+        "overrides_file": overrides,
+        "previous_file": previous,
+        "export_model": export_model,
+        "changes": changes,
+    }
+    try:
+        with _solving_progress() as progress:
+            summary = source(progress=progress, **arguments)
+    except RoundImportError as exc:
+        _print_issues(exc.errors, title="The input has errors", limit=None)
+        err.print(f"[bold red]Nothing was matched:[/] {len(exc.errors)} problem(s) to fix first.")
+        raise typer.Exit(1) from None
+    except (DatabaseNotInitialisedError, matching.NoRoundStoredError) as exc:
+        err.print(f"[bold red]Nothing was matched:[/] {exc}")
+        raise typer.Exit(1) from None
+    except matching.MatchArgumentError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    except matching.SolverUnavailableError as exc:
+        err.print(f"[bold red]Nothing was matched:[/] {exc}")
+        raise typer.Exit(EXIT_SOLVER) from None
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2))
+    _report_match(summary, out_dir, export_model, quiet=as_json)
+    if summary["status"] == "infeasible":
+        raise typer.Exit(EXIT_INFEASIBLE)
+    if summary["status"] not in matching.SOLVED:
+        raise typer.Exit(EXIT_SOLVER)
+
+
+def _match_source(
+    round_dir: Path | None, db: str | None, export_model: Path | None
+) -> Callable[..., dict[str, Any]]:
+    """Which service to call; usage errors (exit 2) for a missing or doubled round."""
+    if round_dir is not None and db is not None:
+        raise typer.BadParameter("give either ROUND_DIR or --db, not both")
+    if round_dir is None and db is None:
+        raise typer.BadParameter("give a ROUND_DIR, or --db URL to match the stored round")
+    if export_model is not None and export_model.suffix.lower() not in matching.MODEL_FORMATS:
+        raise typer.BadParameter(
+            f"{export_model} must end in .lp or .mps", param_hint="--export-model"
+        )
+    if round_dir is not None:
+        path = round_dir
+        return lambda **kw: matching.match_directory(path, **kw)
+    return lambda **kw: matching.match_database(db, **kw)
+
+
+@contextmanager
+def _solving_progress() -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr, advanced by the engine after each solved part."""
+    columns = (
+        TextColumn("Solving parts"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("solve", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
+def _report_match(
+    summary: dict[str, Any], out_dir: Path, export_model: Path | None, *, quiet: bool
+) -> None:
+    """What happened, for a person: on stdout unless --json, trouble always on stderr."""
+    if export_model is not None:
+        err.print(f"Wrote the first stage's model to {export_model}.")
+    status = summary["status"]
+    if status == "infeasible":
+        err.print("[bold red]Infeasible:[/] no matching satisfies these pins. Nothing was written.")
+        for conflict in summary["conflicts"]:
+            err.print(f"  - {conflict['detail']}")
+        return
+    if status not in matching.SOLVED:
+        err.print(f"[bold red]The solver failed:[/] {summary['message']}. Nothing was written.")
+        return
+    if quiet:
+        return
+    gap = "" if status == "optimal" else f", gap {summary['gap']:.2%}"
+    out.print(
+        f"Matched {summary['n_assigned']} of {summary['n_requests']} open requests "
+        f"({status}{gap}, {summary['solver']}, {summary['seconds']:.1f} s): "
+        f"total cost EUR {summary['total_cost']:,.2f}, objective EUR {summary['objective']:,.2f}."
+    )
+    out.print(f"Wrote assignments.csv, unassigned.csv and summary.json to {out_dir}.")
+
+
+@app.command("recommend")
+def recommend(
+    request_id: Annotated[str, typer.Argument(metavar="REQUEST_ID", help="The request.")],
+    round_dir: RoundArgument = None,
+    db: MatchDbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Rank the providers for one request by cost and the weighted terms, with reasons.
+
+    Instant: nothing is solved. Room left counts the running awards; admissible providers
+    come first, best first, then the providers that bid but are not admissible, and why.
+    Exit codes: 0 done; 1 the round or the database has errors, or the request is not open
+    in it; 2 the command was called wrongly.
+    """
+    if (round_dir is None) == (db is None):
+        raise typer.BadParameter("give either ROUND_DIR or --db URL")
+    try:
+        items = matching.recommend_for(request_id, round_dir, db)
+    except RoundImportError as exc:
+        _print_issues(exc.errors, title="The input has errors", limit=None)
+        raise typer.Exit(1) from None
+    except (
+        DatabaseNotInitialisedError,
+        matching.NoRoundStoredError,
+        matching.UnknownRequestError,
+    ) as exc:
+        err.print(f"[bold red]No recommendation:[/] {exc}")
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps([matching.recommendation_record(i) for i in items], indent=2))
+        return
+    out.print(_recommendation_table(request_id, items))
+
+
+def _recommendation_table(request_id: str, items: list[Any]) -> Table:
+    table = Table(title=f"Providers for {request_id}, best first (EUR a week)")
+    for column in ("rank", "provider", "tariff", "cost", "objective", "vs best"):
+        table.add_column(column, justify="left" if column == "provider" else "right", no_wrap=True)
+    table.add_column("why", overflow="fold")
+    for item in items:
+        record = matching.recommendation_record(item)
+        if item.rank is None:
+            why = f"not admissible ({item.rejection_code}): {'; '.join(item.reasons)}"
+            table.add_row("-", item.provider_id, "", "", "", "", why, style="dim")
+            continue
+        table.add_row(
+            str(item.rank),
+            item.provider_id,
+            f"{record['tariff']:,.2f}",
+            f"{record['cost']:,.2f}",
+            f"{record['objective']:,.2f}",
+            f"+{record['delta']:,.2f}" if record["delta"] else "best",
+            ("does not fit now; " if not item.fits else "") + ", ".join(item.reasons),
+        )
+    if not items:
+        table.caption = "No provider bid on this request or has a standing offer for it."
+    return table
 
 
 def _print_issues(issues: tuple[Issue, ...], *, title: str, limit: int | None) -> None:

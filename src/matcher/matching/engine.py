@@ -20,16 +20,20 @@ from matcher.matching.overrides import Overrides
 from matcher.matching.problem import MatchingProblem, PinConflict
 from matcher.matching.stages import CLASS_STAGES, COST_STAGE, PartSolution, solve_part
 
-# Chosen from benchmarks/scale.py and benchmarks/gap.py (see models/matching.md).
-DEFAULT_SOLVER = "highs"
-SOLVERS = ("highs", "cp-sat", "scip", "cbc")
+# "auto" is the portfolio chosen from benchmarks/scale.py and benchmarks/gap.py: HiGHS, then
+# SCIP when HiGHS cannot prove a stage in its slice (backends/portfolio.py).
+DEFAULT_SOLVER = "auto"
+SOLVERS = ("auto", "highs", "scip", "cp-sat", "cbc")
 
 Progress = Callable[[int, int], None]
 
 
 def backend_named(name: str) -> Backend:
     """The backend for a solver name; ``auto`` is the benchmarked default."""
-    name = DEFAULT_SOLVER if name == "auto" else name
+    if name == "auto":
+        from matcher.matching.backends.portfolio import PortfolioBackend
+
+        return PortfolioBackend()
     if name == "cbc":
         from matcher.matching.backends.pulp_cbc import PulpBackend
 
@@ -85,11 +89,13 @@ class MatchOutcome:
 
     @property
     def gap(self) -> float:
-        """Largest relative gap over the stages; 0 when every stage is proven optimal."""
+        """Largest relative stage gap: 0 when all are proven, NaN when one has no bound."""
         worst = 0.0
         for stage in self.stages:
-            if stage.proven or math.isnan(stage.bound):
+            if stage.proven:
                 continue
+            if math.isnan(stage.bound):
+                return math.nan  # stopped without a proven bound: the gap is unknown
             worst = max(worst, abs(stage.bound - stage.objective) / max(abs(stage.objective), 1))
         return worst
 
@@ -128,7 +134,7 @@ def solve_problem(
 ) -> MatchOutcome:
     """Solve an already built problem part by part."""
     started = time.perf_counter() if started is None else started
-    name = DEFAULT_SOLVER if solver == "auto" else solver
+    name = solver
     build_seconds = time.perf_counter() - started
     if problem.pin_conflicts:
         return _outcome(

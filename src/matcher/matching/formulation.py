@@ -45,6 +45,20 @@ def whole(problem: MatchingProblem) -> Part:
     return Part(np.arange(problem.n_pairs, dtype=np.int64), problem.limits)
 
 
+def reduced_row(coeffs: npt.NDArray[np.int64], rhs: int) -> tuple[npt.NDArray[np.int64], int]:
+    """Divide a row by the gcd of its coefficients and round the right-hand side down.
+
+    With binary x the left side is a multiple of the gcd, so ``floor(rhs / g)`` cuts off no
+    integer solution but tightens the LP: capacity counted in whole places (7 days a week
+    each, say) becomes a row of ones, a network-flow row the LP solves exactly.
+    """
+    nonzero = np.abs(coeffs[coeffs != 0])
+    g = int(np.gcd.reduce(nonzero)) if nonzero.size else 1
+    if g <= 1:
+        return coeffs, rhs
+    return coeffs // g, rhs // g
+
+
 def linear_model(problem: MatchingProblem, part: Part) -> LinearModel:
     """Assemble the constraint matrix of a part from the problem's arrays in one go."""
     n = part.cols.size
@@ -60,10 +74,11 @@ def linear_model(problem: MatchingProblem, part: Part) -> LinearModel:
     for k, limit in enumerate(part.limits):
         members = local[limit.pairs]
         keep = members >= 0
+        coeffs, rhs = reduced_row(limit.coeffs[keep], limit.rhs)
         rows.append(np.full(int(keep.sum()), base + k, dtype=np.int64))
         cols.append(members[keep])
-        vals.append(limit.coeffs[keep].astype(np.float64))
-        hi.append(np.asarray([limit.rhs], dtype=np.float64))
+        vals.append(coeffs.astype(np.float64))
+        hi.append(np.asarray([rhs], dtype=np.float64))
         names.append(f"{limit.kind.value}[{limit.key[0]},{limit.key[1]}]")
     n_rows = base + len(part.limits)
     matrix = sp.csr_matrix(

@@ -6,7 +6,11 @@
 objective is integer, so an absolute gap below one is a proof.
 """
 
+import os
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -25,6 +29,25 @@ def _parameters(name: str, threads: int) -> str:
     if name == "scip":
         return "limits/gap = 0\nlimits/absgap = 0.999\nparallel/maxnthreads = 1\n"
     return f"num_workers:{max(threads, 1)},relative_gap_limit:0,absolute_gap_limit:0.999"
+
+
+@contextmanager
+def native_stdout_silenced() -> Iterator[None]:
+    """Send what native solver code prints on file descriptor 1 to /dev/null.
+
+    HiGHS prints some diagnostics with printf whatever its output flag says; on stdout they
+    would corrupt ``matcher match --json``. Python's own stdout is flushed first and kept.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
 
 
 def build_model(linear: LinearModel, task: StageTask, hints: bool = True) -> Any:
@@ -68,7 +91,8 @@ class ModelBuilderBackend:
         solver: Any = mb.Solver(SOLVER_NAMES[self.name])
         solver.set_time_limit_in_seconds(max(task.time_limit, 0.01))
         solver.set_solver_specific_parameters(_parameters(self.name, task.threads))
-        status = solver.solve(model)
+        with native_stdout_silenced():
+            status = solver.solve(model)
         seconds = time.perf_counter() - started
         empty = np.zeros(n, dtype=np.bool_)
         if status in (mb.SolveStatus.INFEASIBLE,):

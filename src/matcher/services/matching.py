@@ -1,0 +1,278 @@
+"""Match a round and write the result: the use-case behind ``matcher match``.
+
+The round comes from a round directory or workbook (checked like an import) or from the
+database. Overrides and the previous round's assignments are files the regisseur keeps next
+to the round. Only a solved round (optimal, or feasible within the time limit) writes the
+output directory: an infeasible or failed run leaves an earlier result in place and says
+why in the summary it returns.
+"""
+
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from matcher.data.db.engine import database_url, make_engine
+from matcher.data.db.store import is_empty, load_round
+from matcher.data.reader import read_round
+from matcher.domain import Round
+from matcher.matching.backends.base import StageTask
+from matcher.matching.engine import SOLVERS, MatchOutcome, Progress, match_round
+from matcher.matching.explain import explain_outcome
+from matcher.matching.formulation import whole
+from matcher.matching.overrides import Overrides
+from matcher.matching.problem import MatchingProblem
+from matcher.matching.recommend import Recommendation, recommend
+from matcher.matching.stages import stage_objectives
+from matcher.services.match_output import (
+    assignment_rows,
+    summary_of,
+    unassigned_rows,
+    write_outputs,
+)
+from matcher.services.override_files import read_overrides, read_previous
+
+MODEL_FORMATS = (".lp", ".mps")
+# Unplaced requests searched for the cheapest change that would place them (see match()).
+DEFAULT_CHANGES = 10
+SOLVED = ("optimal", "feasible")
+
+
+class NoRoundStoredError(Exception):
+    """The database is initialised but holds no round to match."""
+
+
+class MatchArgumentError(ValueError):
+    """An argument that cannot work (an unknown solver, a model file of unknown format)."""
+
+
+class SolverUnavailableError(Exception):
+    """The chosen solver cannot be used on this machine."""
+
+
+def match_directory(
+    path: Path,
+    out_dir: Path,
+    solver: str = "auto",
+    time_limit: float | None = None,
+    threads: int = 1,
+    overrides_file: Path | None = None,
+    previous_file: Path | None = None,
+    export_model: Path | None = None,
+    progress: Progress | None = None,
+    changes: int = DEFAULT_CHANGES,
+) -> dict[str, Any]:
+    """Match the round in a directory or workbook; returns the summary (see summary.json).
+
+    Raises RoundImportError when the round or an overrides file has errors (nothing is
+    written then).
+    """
+    result = read_round(Path(path))
+    return match(
+        result.round,
+        out_dir,
+        solver=solver,
+        time_limit=time_limit,
+        threads=threads,
+        overrides_file=overrides_file,
+        previous_file=previous_file,
+        export_model=export_model,
+        progress=progress,
+        changes=changes,
+        import_warnings=len(result.warnings),
+    )
+
+
+def match_database(
+    db: str | None,
+    out_dir: Path,
+    solver: str = "auto",
+    time_limit: float | None = None,
+    threads: int = 1,
+    overrides_file: Path | None = None,
+    previous_file: Path | None = None,
+    export_model: Path | None = None,
+    progress: Progress | None = None,
+    changes: int = DEFAULT_CHANGES,
+) -> dict[str, Any]:
+    """Match the round stored in the database at db; as match_directory otherwise."""
+    return match(
+        stored_round(db),
+        out_dir,
+        solver=solver,
+        time_limit=time_limit,
+        threads=threads,
+        overrides_file=overrides_file,
+        previous_file=previous_file,
+        export_model=export_model,
+        progress=progress,
+        changes=changes,
+    )
+
+
+def stored_round(db: str | None) -> Round:
+    """The round in the database; refuses an uninitialised or empty database."""
+    engine = make_engine(database_url(db))
+    try:
+        if is_empty(engine):
+            raise NoRoundStoredError(
+                "the database holds no round; import one first with `matcher import ROUND`"
+            )
+        return load_round(engine)
+    finally:
+        engine.dispose()
+
+
+def match(
+    round_: Round,
+    out_dir: Path,
+    solver: str = "auto",
+    time_limit: float | None = None,
+    threads: int = 1,
+    overrides_file: Path | None = None,
+    previous_file: Path | None = None,
+    export_model: Path | None = None,
+    progress: Progress | None = None,
+    changes: int = DEFAULT_CHANGES,
+    import_warnings: int = 0,
+) -> dict[str, Any]:
+    """Solve round_ with the overrides, explain it, write the outputs; returns the summary.
+
+    ``auto`` is the round policy's solver, which is itself ``auto`` (the benchmarked default)
+    unless the policy names one. ``changes`` caps the unplaced requests (highest priority
+    first) for which the cheapest change that would place them is searched: each search
+    re-solves the request's part up to a few times, so on a large round it costs minutes.
+    """
+    out_dir = Path(out_dir)
+    if solver == "auto":
+        solver = round_.effective_policy().solver
+    check_arguments(out_dir, solver, export_model)
+    overrides = read_overrides(overrides_file, round_) if overrides_file else Overrides()
+    previous = read_previous(previous_file) if previous_file else frozenset()
+    overrides = Overrides(pins=overrides.pins, forbids=overrides.forbids, previous=previous)
+    outcome = solve(round_, solver, time_limit, threads, overrides, progress)
+    if export_model is not None:
+        write_model(outcome.problem, Path(export_model))
+    summary = summary_of(
+        outcome,
+        pins=len(overrides.pins),
+        forbids=len(overrides.forbids),
+        import_warnings=import_warnings,
+    )
+    if outcome.status in SOLVED:
+        started = time.perf_counter()
+        # The change search re-solves; it gets at most half the solve's own time limit, so
+        # a run never takes much more than one and a half times what the user asked for.
+        limit = time_limit or round_.effective_policy().time_limit_seconds
+        explanation = explain_outcome(
+            round_,
+            outcome,
+            find_changes=changes > 0,
+            max_changes=max(changes, 0),
+            change_time_limit=min(5.0, limit / 4),
+            change_seconds=limit / 2,
+        )
+        summary["explain_seconds"] = round(time.perf_counter() - started, 3)
+        write_outputs(
+            out_dir,
+            assignment_rows(outcome, explanation),
+            unassigned_rows(outcome, explanation),
+            summary,
+        )
+    return summary
+
+
+def check_arguments(out_dir: Path, solver: str, export_model: Path | None) -> None:
+    """Refuse arguments that cannot work before any time is spent solving."""
+    if solver != "auto" and solver not in SOLVERS:
+        raise MatchArgumentError(
+            f"unknown solver {solver!r}; use auto or one of {', '.join(SOLVERS)}"
+        )
+    if out_dir.exists() and not out_dir.is_dir():
+        raise MatchArgumentError(f"{out_dir} exists and is not a directory")
+    if export_model is not None and Path(export_model).suffix.lower() not in MODEL_FORMATS:
+        raise MatchArgumentError(f"{export_model}: the model can be written as .lp or .mps")
+
+
+def solve(
+    round_: Round,
+    solver: str,
+    time_limit: float | None,
+    threads: int,
+    overrides: Overrides,
+    progress: Progress | None,
+) -> MatchOutcome:
+    """match_round, with a missing solver package reported as such."""
+    try:
+        return match_round(
+            round_,
+            solver=solver,
+            time_limit=time_limit,
+            threads=threads,
+            overrides=overrides,
+            progress=progress,
+        )
+    except ImportError as exc:
+        raise SolverUnavailableError(f"the solver {solver} is not available: {exc}") from exc
+
+
+def write_model(problem: MatchingProblem, path: Path) -> None:
+    """The first stage's model of the whole round (one part, undecomposed) as LP or MPS."""
+    from matcher.matching.backends.ortools_mb import export_model
+
+    part = whole(problem)
+    _, objective, maximize = stage_objectives(problem, part)[0]
+    task = StageTask(problem, part, objective, maximize, (), None, 0.0, 1)
+    lp, mps = export_model(task)
+    text = mps if path.suffix.lower() == ".mps" else lp
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, staging = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(staging, path)
+    except BaseException:
+        Path(staging).unlink(missing_ok=True)
+        raise
+
+
+class UnknownRequestError(Exception):
+    """The request is not in the round, or not open (awarded already, or task-funded)."""
+
+
+def recommend_for(
+    request_id: str, path: Path | None = None, db: str | None = None
+) -> list[Recommendation]:
+    """Ranked providers for one request of the round in path, else of the stored round.
+
+    No solve: the request's admissible providers are ranked by the last stage's objective,
+    with the room left after running awards (``matcher.matching.recommend``).
+    """
+    round_ = read_round(Path(path)).round if path is not None else stored_round(db)
+    try:
+        return recommend(round_, request_id)
+    except ValueError as exc:
+        raise UnknownRequestError(str(exc)) from None
+
+
+def recommendation_record(item: Recommendation) -> dict[str, Any]:
+    """One recommendation as plain JSON values: euros with two decimals, units as numbers."""
+
+    def money(cents: int | None) -> float | None:
+        return None if cents is None else round(cents / 100, 2)
+
+    return {
+        "provider_id": item.provider_id,
+        "rank": item.rank,
+        "tariff": money(item.tariff_cents),
+        "units": None if item.units is None else float(item.units),
+        "cost": money(item.cost_cents),
+        "objective": money(item.objective_cents),
+        "terms": {name: money(cents) for name, cents in item.terms.items()},
+        "delta": money(item.delta_cents),
+        "remaining_units": None if item.remaining_units is None else float(item.remaining_units),
+        "fits": item.fits,
+        "reasons": list(item.reasons),
+        "rejection_code": item.rejection_code,
+    }
