@@ -110,7 +110,7 @@ def _table(comparison: Comparison) -> Table:
 def _cell(row: KpiRow, k: int) -> str:
     value = row.values[k]
     if value is None:
-        return "-"
+        return "unknown" if row.key == "gap" else "-"
     text = _fmt(row, value)
     base = row.values[0]
     if k == 0 or base is None or value == base:

@@ -5,6 +5,7 @@ All money is in euros per week (the cost of a match is a weekly cost), all perce
 0-100, utilisation is a fraction (1.0 = full), HHI is on the 0-10,000 scale.
 """
 
+import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -40,7 +41,7 @@ class Kpis(BaseModel):
     utilisation_std: float | None
     hhi_max: float | None
     hhi_mean: float | None
-    gap: float
+    gap: float | None  # None when a stage stopped without a bound (unknown)
     expected_wait_weeks: float | None = None
     lists_over_norm: int | None = None
     n_signals: int | None = None
@@ -87,7 +88,7 @@ def compute_kpis(round_: Round, outcome: MatchOutcome, view: Outlook | None = No
         expected_wait_weeks=None if view is None else view.expected_wait_weeks,
         lists_over_norm=None if view is None else view.lists_over_norm,
         n_signals=None if view is None else len(view.signals),
-        gap=outcome.gap,
+        gap=None if math.isnan(outcome.gap) else outcome.gap,
     )
 
 
