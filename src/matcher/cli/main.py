@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from matcher.cli import capacity as capacity_cli
+from matcher.cli import whatif as whatif_cli
 from matcher.data.db.store import DatabaseNotEmptyError, DatabaseNotInitialisedError
 from matcher.data.issues import Issue, RoundImportError
 from matcher.services import matching, rounds
@@ -407,3 +408,4 @@ def run() -> None:
 
 
 capacity_cli.register(app)
+whatif_cli.register(app)
