@@ -197,7 +197,7 @@ def as_round(instance: Instance, time_limit: float) -> Round:
             for j in range(n)
             for i in range(m)
         ),
-        policy=Policy(round_date=DAY, time_limit_seconds=time_limit),
+        policy=Policy(round_date=DAY, time_limit_seconds=time_limit, mip_gap=0),
     )
 
 

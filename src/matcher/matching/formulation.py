@@ -59,8 +59,13 @@ def reduced_row(coeffs: npt.NDArray[np.int64], rhs: int) -> tuple[npt.NDArray[np
     return coeffs // g, rhs // g
 
 
-def linear_model(problem: MatchingProblem, part: Part) -> LinearModel:
-    """Assemble the constraint matrix of a part from the problem's arrays in one go."""
+def linear_model(
+    problem: MatchingProblem, part: Part, must_place: frozenset[int] = frozenset()
+) -> LinearModel:
+    """Assemble the constraint matrix of a part from the problem's arrays in one go.
+
+    Requests in ``must_place`` get ``assign_once`` as an equality (see ``StageTask``).
+    """
     n = part.cols.size
     local = np.full(problem.n_pairs, -1, dtype=np.int64)
     local[part.cols] = np.arange(n)
@@ -86,9 +91,14 @@ def linear_model(problem: MatchingProblem, part: Part) -> LinearModel:
     )
     row_hi = np.concatenate(hi)
     lb = problem.pair_pinned[part.cols].astype(np.float64)
+    row_lo = np.full(n_rows, -np.inf)
+    if must_place:
+        row_lo[: requests.size] = np.where(
+            np.isin(requests, np.fromiter(must_place, dtype=np.int64)), 1.0, -np.inf
+        )
     return LinearModel(
         matrix=matrix,
-        row_lo=np.full(n_rows, -np.inf),
+        row_lo=row_lo,
         row_hi=row_hi,
         lb=lb,
         ub=np.ones(n, dtype=np.float64),

@@ -103,6 +103,7 @@ def solve_part(
     if single is not None:
         return single
     rows: list[StageRow] = []
+    must_place: frozenset[int] = frozenset()
     records: list[StageRecord] = []
     status = StageStatus.OPTIMAL
     x = _start(problem, part, warm)
@@ -122,23 +123,41 @@ def solve_part(
             max(share, 0.05),
             threads,
             rel_gap,
+            must_place,
         )
-        result = _better_of(backend.solve(task), hint, objective, maximize)
+        everyone = _whole_class(problem, part, objective) if maximize else None
+        if everyone is not None and hint is not None and int(objective[hint].sum()) == everyone[0]:
+            # The start already places the whole class: nothing can beat it, no solve needed.
+            result = StageResult(StageStatus.OPTIMAL, hint, everyone[0], float(everyone[0]), 0.0)
+        else:
+            result = _better_of(backend.solve(task), hint, objective, maximize)
         if result.status in (StageStatus.INFEASIBLE, StageStatus.ERROR, StageStatus.NO_SOLUTION):
             records.append(StageRecord(name, result.status, 0, float("nan"), result.seconds))
             return PartSolution(
                 np.asarray([], dtype=np.int64), tuple(records), result.status, result.message
             )
+        if everyone is not None and result.objective == everyone[0]:
+            # The whole class is placed: later stages keep that as equalities on assign_once,
+            # a far tighter model than one aggregated row (exact: every optimum places them).
+            result = StageResult(
+                StageStatus.OPTIMAL,
+                result.x,
+                result.objective,
+                float(everyone[0]),
+                result.seconds,
+            )
+            must_place = must_place | everyone[1]
+        else:
+            rows.append(
+                StageRow(
+                    objective if maximize else -objective,
+                    result.objective if maximize else -result.objective,
+                )
+            )
         if result.status is StageStatus.FEASIBLE:
             status = StageStatus.FEASIBLE
         records.append(
             StageRecord(name, result.status, result.objective, result.bound, result.seconds)
-        )
-        rows.append(
-            StageRow(
-                objective if maximize else -objective,
-                result.objective if maximize else -result.objective,
-            )
         )
         x = result.x
     assert x is not None
@@ -176,3 +195,15 @@ def _better_of(
         if better or result.objective == value:
             return result
     return StageResult(StageStatus.FEASIBLE, hint, value, result.bound, result.seconds)
+
+
+def _whole_class(
+    problem: MatchingProblem, part: Part, objective: npt.NDArray[np.int64]
+) -> tuple[int, frozenset[int]] | None:
+    """The most points a class stage can reach (every request of the class placed) and
+    those requests; None for a stage that is not a class stage."""
+    requests = problem.pair_request[part.cols][objective > 0]
+    if requests.size == 0:
+        return None
+    members = np.unique(requests)
+    return int(problem.weight[members].sum()), frozenset(members.tolist())

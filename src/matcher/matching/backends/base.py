@@ -31,7 +31,11 @@ class StageRow:
 
 @dataclass(frozen=True)
 class StageTask:
-    """One stage of one part: maximise or minimise ``objective @ x`` under the stage rows."""
+    """One stage of one part: maximise or minimise ``objective @ x`` under the stage rows.
+
+    ``must_place`` lists requests (problem indices) whose ``assign_once`` row is an equality:
+    an earlier stage placed its whole class, so every optimum places them all.
+    """
 
     problem: MatchingProblem
     part: Part
@@ -42,6 +46,7 @@ class StageTask:
     time_limit: float
     threads: int
     rel_gap: float = 0.0
+    must_place: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,9 @@ class MathOptHighsBackend:
         started = time.perf_counter()
         n = task.part.cols.size
         empty = np.zeros(n, dtype=np.bool_)
-        built = build_model(linear_model(task.problem, task.part), task, hints=False)
+        built = build_model(
+            linear_model(task.problem, task.part, task.must_place), task, hints=False
+        )
         model: Any = mathopt.Model.from_model_proto(
             mps_converter.mps_to_model_proto(built.export_to_mps_string(False))
         )

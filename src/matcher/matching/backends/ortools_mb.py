@@ -86,7 +86,7 @@ class ModelBuilderBackend:
         """Build and solve one stage; the model is rebuilt per stage (cheap from arrays)."""
         started = time.perf_counter()
         n = task.part.cols.size
-        linear = linear_model(task.problem, task.part)
+        linear = linear_model(task.problem, task.part, task.must_place)
         model = build_model(linear, task)
         solver: Any = mb.Solver(SOLVER_NAMES[self.name])
         solver.set_time_limit_in_seconds(max(task.time_limit, 0.01))
@@ -126,5 +126,5 @@ class ModelBuilderBackend:
 
 def export_model(task: StageTask) -> tuple[str, str]:
     """The stage model as LP and MPS text, for inspection with any solver."""
-    model = build_model(linear_model(task.problem, task.part), task)
+    model = build_model(linear_model(task.problem, task.part, task.must_place), task)
     return model.export_to_lp_string(False), model.export_to_mps_string(False)

@@ -148,10 +148,8 @@ def build_stage_model(task: StageTask) -> tuple[Any, list[Any]]:
     for j, a in enumerate(cols):
         by_request.setdefault(int(problem.pair_request[a]), []).append(j)
     for r, members in sorted(by_request.items()):
-        model += (
-            pulp.lpSum(x[j] for j in members) <= 1,
-            f"assign_once_{r}",
-        )
+        placed = pulp.lpSum(x[j] for j in members)
+        model += (placed == 1 if r in task.must_place else placed <= 1, f"assign_once_{r}")
     for k, limit in enumerate(part.limits):
         terms = [
             (x[local[a]], int(c))
