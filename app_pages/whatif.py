@@ -54,22 +54,39 @@ policy = round_.effective_policy()
 interventions = {i.intervention_id: i for i in round_.interventions}
 providers = {p.provider_id: p.name for p in round_.providers}
 known = Known(frozenset(providers), frozenset(interventions))
-defaults = WhatIfForm()
-for name in FIELDS:
-    value = getattr(defaults, name)
-    st.session_state.setdefault(
-        f"whatif_{name}", list(value) if isinstance(value, tuple) else value
-    )
-st.session_state.setdefault("whatif_extra", ())
+# A select box shows None as an empty box: the choice "none" is the option NONE instead.
+NONE = ""
+CHOICES = frozenset(
+    {"growth_intervention", "capacity_provider", "capacity_intervention", "tariff_intervention"}
+)
+
+
+def widget_value(name: str, value: Any) -> Any:
+    """A form field's value as its widget holds it."""
+    if isinstance(value, tuple):
+        return list(value)
+    return NONE if value is None and name in CHOICES else value
+
+
+def form_value(name: str) -> Any:
+    """A widget's value as the form field holds it."""
+    value = st.session_state[f"whatif_{name}"]
+    if isinstance(value, list):
+        return tuple(value)
+    return None if value == NONE and name in CHOICES else value
 
 
 def show(form: WhatIfForm) -> None:
     """Fill the controls with a form (called from a callback, before the widgets draw)."""
     for name in FIELDS:
-        value: Any = getattr(form, name)
-        st.session_state[f"whatif_{name}"] = list(value) if isinstance(value, tuple) else value
+        st.session_state[f"whatif_{name}"] = widget_value(name, getattr(form, name))
     st.session_state["whatif_extra"] = form.extra
     st.session_state.pop(LOAD_ERROR, None)
+
+
+for name in FIELDS:
+    st.session_state.setdefault(f"whatif_{name}", widget_value(name, getattr(WhatIfForm(), name)))
+st.session_state.setdefault("whatif_extra", ())
 
 
 def load(text: bytes, source: str) -> None:
@@ -113,8 +130,8 @@ with demand:
     st.number_input("Demand growth (%)", -100.0, 1000.0, step=5.0, key="whatif_growth_percent")
     st.selectbox(
         "Growth of",
-        [None, *interventions],
-        format_func=lambda i: "every intervention" if i is None else f"{i} {interventions[i].name}",
+        [NONE, *interventions],
+        format_func=lambda i: f"{i} {interventions[i].name}" if i else "every intervention",
         key="whatif_growth_intervention",
     )
     st.number_input("Sample seed (which requests are copied)", 0, step=1, key="whatif_growth_seed")
@@ -128,14 +145,14 @@ with market:
     )
     st.selectbox(
         "Capacity change for",
-        [None, *providers],
-        format_func=lambda p: "no provider" if p is None else f"{p} {providers[p]}",
+        [NONE, *providers],
+        format_func=lambda p: f"{p} {providers[p]}" if p else "no provider",
         key="whatif_capacity_provider",
     )
     st.selectbox(
         "Capacity rows",
-        [None, "*", *interventions],
-        format_func=lambda i: {None: "every row", "*": "the provider's total (*)"}.get(i, i),
+        [NONE, "*", *interventions],
+        format_func=lambda i: {NONE: "every row", "*": "the provider's total (*)"}.get(i, i),
         key="whatif_capacity_intervention",
     )
     st.number_input("Capacity change (%)", -99.0, 1000.0, step=10.0, key="whatif_capacity_percent")
@@ -143,11 +160,11 @@ with money:
     st.subheader("Tariffs and budgets")
     tariff_of = st.selectbox(
         "Tariff band of",
-        [None, *interventions],
-        format_func=lambda i: "no intervention" if i is None else f"{i} {interventions[i].name}",
+        [NONE, *interventions],
+        format_func=lambda i: f"{i} {interventions[i].name}" if i else "no intervention",
         key="whatif_tariff_intervention",
     )
-    if tariff_of is not None:
+    if tariff_of:
         band = interventions[tariff_of]
         st.caption(f"Now € {band.tariff_min} to € {band.tariff_max}: shift it, or set new bounds.")
     st.number_input(
@@ -188,11 +205,7 @@ if extra:
         st.session_state["whatif_extra"] = ()
         st.rerun()
 
-form = WhatIfForm(
-    **{name: st.session_state[f"whatif_{name}"] for name in FIELDS if name != "exits"},
-    exits=tuple(st.session_state["whatif_exits"]),
-    extra=extra,
-)
+form = WhatIfForm(**{name: form_value(name) for name in FIELDS}, extra=extra)
 try:
     scenario = scenario_from_form(form)
 except ScenarioError as exc:
@@ -266,9 +279,8 @@ notes = [f"Run record #{run.run_id} is on the History page."]
 if run.baseline_reused:
     notes.append("The baseline is the one matched before with the same settings.")
 st.caption(" ".join(notes))
-for column, headline in zip(
-    st.columns(len(headlines(comparison))), headlines(comparison), strict=True
-):
+shown = headlines(comparison)
+for column, headline in zip(st.columns(len(shown)), shown, strict=True):
     column.metric(headline.label, headline.value, headline.delta, delta_color=headline.colour)
 
 table, charts = st.columns([3, 2])
@@ -281,7 +293,8 @@ with charts:
         y="value",
         color="run",
         stack=False,
-        height=300,
+        horizontal=True,
+        height=260,
     )
     st.caption("Cost and budget (€ a week)")
     st.bar_chart(
@@ -290,7 +303,8 @@ with charts:
         y="value",
         color="run",
         stack=False,
-        height=300,
+        horizontal=True,
+        height=260,
     )
 download_buttons(kpi_numbers(comparison), "whatif-kpis")
 

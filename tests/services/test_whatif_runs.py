@@ -119,11 +119,15 @@ def test_the_side_by_side_table_says_each_change_in_its_unit() -> None:
     assert table.loc["open requests", "change"] == ""
     assert list(table.loc["largest MIP gap"]) == ["0.00%", "unknown", ""]
     assert list(table.loc["expected wait (weeks)"]) == ["-", "-", ""]
+    wild = RunResult(name="far", kpis=kpis(gap=2.7e12), seconds=1.0)
+    gap = side_by_side(compare(BASE, [wild])).set_index("KPI").loc["largest MIP gap"]
+    assert list(gap) == ["0.00%", "> 100%", ""]
 
 
 def test_headlines_colour_by_what_is_better() -> None:
     shown = {h.label: h for h in headlines(compare(BASE, [LESS]))}
     assert (shown["Placed"].delta, shown["Placed"].colour) == ("-20.0 pt", "normal")
+    assert shown["Cost a week"].value == "€ 1,250"  # whole euros: the metric is narrow
     assert (shown["Cost a week"].delta, shown["Cost a week"].colour) == ("+€ 250.50", "inverse")
     assert (shown["Urgent placed"].delta, shown["Urgent placed"].colour) == ("no change", "off")
     assert shown["Expected wait (weeks)"].delta is None

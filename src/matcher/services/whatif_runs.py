@@ -200,7 +200,7 @@ def headlines(comparison: Comparison) -> list[Headline]:
             delta, colour = _change(row, base, other), "inverse" if lower else "normal"
         elif base is not None and other is not None:
             delta = "no change"
-        out.append(Headline(label, _text(row, other), delta, colour))
+        out.append(Headline(label, _text(row, other, whole_euros=True), delta, colour))
     return out
 
 
@@ -232,9 +232,15 @@ def signal_table(comparison: Comparison) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _text(row: KpiRow, value: float | None) -> str:
+# A stage stopped far from its bound can report a gap of millions of percent: shown capped.
+GAP_SHOWN_UP_TO = 1.0
+
+
+def _text(row: KpiRow, value: float | None, whole_euros: bool = False) -> str:
     if value is None:
         return "unknown" if row.key == "gap" else "-"
+    if row.key == "gap" and value > GAP_SHOWN_UP_TO:
+        return f"> {GAP_SHOWN_UP_TO:.0%}"
     if row.unit == "%":
         return f"{value:.1f}%"
     if row.unit == "ratio":
@@ -242,7 +248,7 @@ def _text(row: KpiRow, value: float | None) -> str:
     if row.unit == "weeks":
         return f"{value:.1f}"
     if row.unit == "EUR":
-        return f"€ {value:,.2f}"
+        return f"€ {value:,.0f}" if whole_euros else f"€ {value:,.2f}"
     if row.key == "gap":
         return f"{value:.2%}"
     return f"{value:,.0f}"
@@ -251,6 +257,8 @@ def _text(row: KpiRow, value: float | None) -> str:
 def _change(row: KpiRow, base: float | None, other: float | None) -> str:
     """The scenario minus the baseline with its sign, in the row's unit; '' when equal."""
     if base is None or other is None or base == other:
+        return ""
+    if row.key == "gap" and max(base, other) > GAP_SHOWN_UP_TO:
         return ""
     sign = "+" if other > base else "-"
     if row.unit == "%":
