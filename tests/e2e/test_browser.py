@@ -16,7 +16,7 @@ from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from matcher.data.reader import read_round
 from matcher.services.rounds import import_round, init_database
-from tests.paths import APP, DEMO, SCREENSHOTS
+from tests.paths import APP, DEMO, ROOT, SCREENSHOTS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -209,3 +209,14 @@ def test_whatif_runs_a_provider_exit_side_by_side(served_demo: str, page: Page) 
     expect(page.get_by_test_id("stException")).to_have_count(0)
     page.set_viewport_size({"width": 1500, "height": 2700})  # the controls and the results
     screenshot(page, "whatif")
+
+
+def test_whatif_uploaded_scenario_fills_the_controls(served_demo: str, page: Page) -> None:
+    page.goto(served_demo + "whatif")
+    expect(page.get_by_role("heading", name="What-if", exact=True)).to_be_visible(timeout=60_000)
+    page.get_by_text("Load a scenario").click()
+    upload = page.get_by_test_id("stFileUploaderDropzoneInput")
+    upload.set_input_files(str(ROOT / "data" / "scenarios" / "growth10.toml"))
+    expect(page.get_by_text("Changes: demand +10% (all)")).to_be_visible(timeout=30_000)
+    expect(page.get_by_label("Scenario name")).to_have_value("demand +10%")
+    expect(page.get_by_test_id("stException")).to_have_count(0)
