@@ -21,8 +21,9 @@ from matcher.matching.overrides import Overrides
 from matcher.matching.problem import MatchingProblem, PinConflict
 from matcher.matching.stages import CLASS_STAGES, COST_STAGE, PartSolution, solve_part
 
-# "auto" is the portfolio chosen from benchmarks/scale.py and benchmarks/gap.py: HiGHS, then
-# SCIP when HiGHS cannot prove a stage in its slice (backends/portfolio.py).
+# "auto" is HiGHS through MathOpt, chosen from benchmarks/scale.py, benchmarks/gap.py and the
+# demo region (figures in benchmarks/README.md): the tightest bounds and the best incumbents
+# on scarce rounds, where CP-SAT and SCIP stay further from the optimum in the same time.
 DEFAULT_SOLVER = "auto"
 SOLVERS = ("auto", "highs", "scip", "cp-sat", "cbc")
 
@@ -31,10 +32,10 @@ Progress = Callable[[int, int], None]
 
 def backend_named(name: str) -> Backend:
     """The backend for a solver name; ``auto`` is the benchmarked default."""
-    if name == "auto":
-        from matcher.matching.backends.portfolio import PortfolioBackend
+    if name in ("auto", "highs"):
+        from matcher.matching.backends.mathopt_highs import MathOptHighsBackend
 
-        return PortfolioBackend()
+        return MathOptHighsBackend()
     if name == "cbc":
         from matcher.matching.backends.pulp_cbc import PulpBackend
 

@@ -1,9 +1,11 @@
-"""HiGHS, SCIP and CP-SAT through OR-Tools' model_builder, filled from sparse arrays.
+"""SCIP and CP-SAT through OR-Tools' model_builder, filled from sparse arrays.
 
 ``fill_model_from_sparse_data`` takes the constraint matrix as one CSR matrix, so a model of
 100,000 pairs is built without a Python call per variable. CP-SAT receives the same model
-(OR-Tools scales the integer coefficients exactly). Gaps are set to prove optimality: every
-objective is integer, so an absolute gap below one is a proof.
+(OR-Tools scales the integer coefficients exactly). Every objective is an integer, so an
+absolute gap below one is a proof. HiGHS gets the same model through MathOpt
+(``mathopt_highs``): model_builder's HiGHS wrapper drops the incumbent on a time-out and
+crashes on hints.
 """
 
 import os
@@ -20,12 +22,10 @@ from ortools.linear_solver.python import model_builder as mb
 from matcher.matching.backends.base import StageResult, StageStatus, StageTask
 from matcher.matching.formulation import LinearModel, linear_model
 
-SOLVER_NAMES = {"highs": "highs", "scip": "scip", "cp-sat": "sat"}
+SOLVER_NAMES = {"scip": "scip", "cp-sat": "sat"}
 
 
 def _parameters(name: str, threads: int, rel_gap: float) -> str:
-    if name == "highs":
-        return f"output_flag=false\nmip_rel_gap={rel_gap}\nmip_abs_gap=0.999\nthreads=1\n"
     if name == "scip":
         return f"limits/gap = {rel_gap}\nlimits/absgap = 0.999\nparallel/maxnthreads = 1\n"
     return f"num_workers:{max(threads, 1)},relative_gap_limit:{rel_gap},absolute_gap_limit:0.999"
@@ -87,8 +87,7 @@ class ModelBuilderBackend:
         started = time.perf_counter()
         n = task.part.cols.size
         linear = linear_model(task.problem, task.part)
-        # Hints crash OR-Tools 9.15's HiGHS wrapper (segmentation fault), so HiGHS starts cold.
-        model = build_model(linear, task, hints=self.name != "highs")
+        model = build_model(linear, task)
         solver: Any = mb.Solver(SOLVER_NAMES[self.name])
         solver.set_time_limit_in_seconds(max(task.time_limit, 0.01))
         solver.set_solver_specific_parameters(_parameters(self.name, task.threads, task.rel_gap))
