@@ -16,7 +16,7 @@ from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from matcher.data.reader import read_round
 from matcher.services.rounds import import_round, init_database
-from tests.paths import APP, DEMO, SCREENSHOTS
+from tests.paths import APP, DEMO, ROOT, SCREENSHOTS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -188,3 +188,35 @@ def test_capacity_page_shows_its_signals(served_demo: str, page: Page) -> None:
     expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
     screenshot(page, "capacity")
+
+
+def test_whatif_runs_a_provider_exit_side_by_side(served_demo: str, page: Page) -> None:
+    page.goto(served_demo + "whatif")
+    expect(page.get_by_role("heading", name="What-if", exact=True)).to_be_visible(timeout=60_000)
+    page.get_by_text("Load a scenario").click()
+    page.get_by_role("button", name="Load this file").click()  # the first file: exit.toml
+    expect(page.get_by_text("Changes: P001 leaves")).to_be_visible(timeout=30_000)
+    page.get_by_label("Time limit per run (s)").fill("5")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Run what-if").click()
+    expect(
+        page.get_by_role("heading", name="Baseline and 'P001 leaves' side by side")
+    ).to_be_visible(timeout=180_000)
+    expect(page.get_by_test_id("stMetric").filter(has_text="Placed").first).to_contain_text("%")
+    table = page.get_by_test_id("stDataFrame").filter(has=page.locator("canvas")).first
+    expect(table).to_be_visible()
+    expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    page.set_viewport_size({"width": 1500, "height": 2700})  # the controls and the results
+    screenshot(page, "whatif")
+
+
+def test_whatif_uploaded_scenario_fills_the_controls(served_demo: str, page: Page) -> None:
+    page.goto(served_demo + "whatif")
+    expect(page.get_by_role("heading", name="What-if", exact=True)).to_be_visible(timeout=60_000)
+    page.get_by_text("Load a scenario").click()
+    upload = page.get_by_test_id("stFileUploaderDropzoneInput")
+    upload.set_input_files(str(ROOT / "data" / "scenarios" / "growth10.toml"))
+    expect(page.get_by_text("Changes: demand +10% (all)")).to_be_visible(timeout=30_000)
+    expect(page.get_by_label("Scenario name")).to_have_value("demand +10%")
+    expect(page.get_by_test_id("stException")).to_have_count(0)

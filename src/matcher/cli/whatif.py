@@ -16,7 +16,7 @@ from matcher.scenarios.run import RunSettings
 from matcher.services import scenarios as service
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # never wrap messages mid-sentence
 
 
 def whatif(

@@ -57,13 +57,16 @@ def _read(db: str | None, reader: Any) -> pd.DataFrame:
 
 
 def _words(parameters: dict[str, Any]) -> str:
-    """Parameters in one line: solver 20 s, 2 pins, 1 forbid."""
+    """Parameters in one line: auto, limit 20 s; pins: R1>P1; scenario: P001 leaves."""
     parts = [f"{parameters.get('solver', '?')}, limit {parameters.get('time_limit', '?')} s"]
     for name in ("pins", "forbids"):
         values = parameters.get(name) or []
         if values:
             parts.append(f"{name}: {', '.join(values)}")
     for key, value in parameters.items():
-        if key not in ("solver", "time_limit", "pins", "forbids", "teams"):
-            parts.append(f"{key}: {value}")
+        if key in ("solver", "time_limit", "pins", "forbids", "teams", "definition"):
+            continue  # a what-if's definition is the full scenario: its changes say it in words
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value) or "none"
+        parts.append(f"{key}: {value}")
     return "; ".join(parts)
