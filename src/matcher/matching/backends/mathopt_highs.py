@@ -21,6 +21,8 @@ from matcher.matching.backends.ortools_mb import build_model, native_stdout_sile
 from matcher.matching.formulation import linear_model
 
 ABSOLUTE_GAP = 0.999  # objectives are integers: below one is a proof
+# HiGHS reports a bound of about 1e20 before it has solved its first LP: that is no bound.
+NO_BOUND = 1e19
 
 
 class MathOptHighsBackend:
@@ -79,7 +81,7 @@ class MathOptHighsBackend:
         x = np.asarray([values[v] > 0.5 for v in variables], dtype=np.bool_)
         objective = int(task.objective[x].sum())
         raw = float(result.termination.objective_bounds.dual_bound)
-        if math.isfinite(raw):
+        if math.isfinite(raw) and abs(raw) < NO_BOUND:
             bound = float(math.floor(raw + 1e-6) if task.maximize else math.ceil(raw - 1e-6))
         else:
             bound = math.nan
