@@ -88,8 +88,8 @@ def test_last_nights_proposal_is_kept_unless_a_change_saves_more_than_the_penalt
     previous = {"R1": "P2"}
     kept = run_batch(_two_providers(), previous, BatchSettings(change_penalty_cents=2_000), client)
     moved = run_batch(_two_providers(), previous, BatchSettings(change_penalty_cents=500), client)
-    assert proposal_rows(kept)[0].provider_id == "P2"
-    assert proposal_rows(kept)[0].kept
+    assert proposal_rows(kept, previous)[0].provider_id == "P2"
+    assert proposal_rows(kept, previous)[0].kept
     assert kept.change_cents == 0
     assert proposal_rows(moved)[0].provider_id == "P1"
     assert moved.change_cents == 500

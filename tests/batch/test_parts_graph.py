@@ -7,9 +7,9 @@ every part must stay inside one region.
 """
 
 import networkx as nx
+from benchmarks.national import national_round
 from hypothesis import given, settings
 
-from benchmarks.national import national_round
 from matcher.domain import Round
 from matcher.matching.build import build_problem
 from matcher.matching.decompose import split

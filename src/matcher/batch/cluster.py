@@ -2,8 +2,8 @@
 
 A LocalCluster runs ``workers`` processes with one thread each: the solvers hold the GIL
 for long stretches and each is asked for one thread, so processes are what gives parallel
-solves. No dashboard is started (a nightly job has no one to look at it, and it would need
-a free port).
+solves. The scheduler's web server takes any free port, never the default 8787, so two
+clusters on one machine (a batch and a test run, say) do not clash.
 """
 
 from collections.abc import Iterator
@@ -27,7 +27,9 @@ def dask_client(
             n_workers=workers,
             threads_per_worker=1,
             processes=processes,
-            dashboard_address=None,
+            # The scheduler's HTTP server (health and metrics) starts even without a
+            # dashboard; on a free port it never clashes with another cluster on 8787.
+            dashboard_address=":0",
         ) as cluster,
         Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):

@@ -41,8 +41,14 @@ def euros(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
 
-def proposal_rows(outcome: BatchOutcome) -> list[ProposalRow]:
-    """One row per open request, in the round's order: placed with its terms, or why not."""
+def proposal_rows(
+    outcome: BatchOutcome, previous: Mapping[str, str | None] | None = None
+) -> list[ProposalRow]:
+    """One row per open request, in the round's order: placed with its terms, or why not.
+
+    ``kept`` marks a proposal of the same provider as the previous run's.
+    """
+    previous = previous or {}
     problem = outcome.problem
     placed = {int(problem.pair_request[a]): int(a) for a in outcome.chosen.tolist()}
     unplaced_reasons = _unplaced_reasons(outcome, set(placed))
@@ -88,7 +94,7 @@ def proposal_rows(outcome: BatchOutcome) -> list[ProposalRow]:
                 preference_term=euros(terms[2]),
                 continuity_term=euros(terms[3]),
                 objective=euros(sum(terms)),
-                kept=bool(problem.pair_change[a] < 0),
+                kept=previous.get(rid) == problem.provider_ids[int(problem.pair_provider[a])],
                 reason_code=None,
                 detail=None,
             )
@@ -178,6 +184,7 @@ def change_rows(
 def summary(
     outcome: BatchOutcome,
     run_date: date,
+    rows: list[ProposalRow],
     changes: list[ChangeRow],
     previous_date: date | None,
     seconds: float,
@@ -202,7 +209,7 @@ def summary(
         "n_new": counted["new"],
         "n_changed": counted["changed"],
         "n_dropped": counted["dropped"],
-        "n_kept": outcome.kept,
+        "n_kept": sum(row.kept for row in rows),
         "change_penalty": _money(outcome.change_penalty_cents),
         "change_term": _money(outcome.change_cents),
         "stages": [

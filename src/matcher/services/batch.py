@@ -97,11 +97,11 @@ def run_nightly(
             if outcome.status not in SOLVED:
                 raise BatchSolveError(f"{outcome.message}; nothing was written")
             outcome.seconds["load"] = loaded
-            rows = proposal_rows(outcome)
+            rows = proposal_rows(outcome, previous)
             changes = change_rows(outcome, previous, rows)
             written = time.perf_counter()
             result = summary(
-                outcome, run_date, changes, previous_date, time.perf_counter() - started
+                outcome, run_date, rows, changes, previous_date, time.perf_counter() - started
             )
             record = RunRecord(
                 run_date=run_date,
