@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-import psutil
-from benchmarks.national import national_round
+import psutil  # type: ignore[import-untyped]  # installed with distributed
 
+from benchmarks.national import national_round
 from matcher.data.db.engine import make_engine
 from matcher.data.db.store import save_round
 from matcher.services.rounds import init_database

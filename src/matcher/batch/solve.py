@@ -6,11 +6,12 @@ Small parts are bundled into one task (at least ``BUNDLE_PAIRS`` pairs) so a rou
 thousands of one-request parts does not become thousands of scheduler round-trips.
 """
 
+import math
 import os
 import socket
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -20,7 +21,7 @@ from matcher.batch.problem import BatchProblem, restrict
 from matcher.matching.backends.base import StageStatus
 from matcher.matching.engine import backend_named
 from matcher.matching.formulation import Part, whole
-from matcher.matching.stages import StageRecord, solve_part
+from matcher.matching.stages import CLASS_STAGES, StageRecord, solve_part
 
 BUNDLE_PAIRS = 5_000
 
@@ -76,7 +77,7 @@ def solve_bundle(bundle: Bundle) -> list[PartResult]:
             PartResult(
                 task.index,
                 solution.chosen,
-                solution.stages,
+                tuple(_bounded(task.problem, record) for record in solution.stages),
                 solution.status,
                 solution.message,
                 time.perf_counter() - started,
@@ -86,6 +87,26 @@ def solve_bundle(bundle: Bundle) -> list[PartResult]:
             )
         )
     return results
+
+
+def _bounded(problem: BatchProblem, record: StageRecord) -> StageRecord:
+    """The record with a valid bound where the stage ran out of time before the solver gave one.
+
+    A stage that found no solution in its time keeps the previous stage's answer and has no
+    bound (NaN); left out, the gap would read 0 and hide it. The trivial bounds are valid:
+    every request of the class placed (a placement stage), or each request at its cheapest
+    pair or unplaced, whichever is lower (the cost stage).
+    """
+    if math.isfinite(record.bound):
+        return record
+    if record.name in CLASS_STAGES:
+        k = CLASS_STAGES.index(record.name)
+        bound = float(problem.weight[problem.urgency_rank == k].sum())
+    else:
+        cheapest = np.zeros(problem.n_requests, dtype=np.int64)
+        np.minimum.at(cheapest, problem.pair_request, problem.pair_objective)
+        bound = float(cheapest.sum())
+    return replace(record, bound=bound)
 
 
 def bundles(
