@@ -24,6 +24,8 @@ from matcher.matching.engine import DEFAULT_SOLVER, StageTotal
 from matcher.matching.stages import CLASS_STAGES, COST_STAGE
 
 Event = Callable[[dict[str, Any]], None]
+# Without pins a part always has an answer (the greedy start); these mean the solver broke.
+FAILED = (StageStatus.ERROR, StageStatus.INFEASIBLE, StageStatus.NO_SOLUTION)
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,15 @@ def run_batch(
     for k, part in enumerate(parts):
         request_part[problem.pair_request[part.cols]] = k
     warm = (problem.pair_change < 0) if protected else None
-    work = bundles(problem, parts, solver, settings.time_limit, settings.workers, warm)
+    work = bundles(
+        problem,
+        parts,
+        solver,
+        settings.time_limit,
+        settings.workers,
+        warm,
+        round_.effective_policy().mip_gap,
+    )
     seconds["split"] = time.perf_counter() - started
     emit(
         {
@@ -160,7 +170,7 @@ def _outcome(
     protected: int,
     seconds: dict[str, float],
 ) -> BatchOutcome:
-    failed = [r for r in results if r.status in (StageStatus.ERROR, StageStatus.INFEASIBLE)]
+    failed = [r for r in results if r.status in FAILED]
     chosen_parts = [parts[r.index].cols[r.chosen] for r in results if r.chosen.size]
     chosen = (
         np.sort(np.concatenate(chosen_parts)).astype(np.int64)
@@ -210,5 +220,5 @@ def stage_totals(
             continue
         proven = all(s.status is StageStatus.OPTIMAL for s in records)
         bound = sum(s.bound for s in records) + objective - sum(s.objective for s in records)
-        totals.append(StageTotal(stage, objective, float(objective) if proven else bound, proven))
+        totals.append(StageTotal(stage, objective, bound, proven))
     return tuple(totals)

@@ -44,6 +44,7 @@ class Bundle:
     solver: str
     deadline_epoch: float  # wall clock (time.time()): comparable across machines
     threads: int
+    rel_gap: float  # the policy's mip_gap: a stage within it counts as solved
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,13 @@ def solve_bundle(bundle: Bundle) -> list[PartResult]:
         left = max(bundle.deadline_epoch - time.time(), 0.0)
         deadline = started + min(task.budget, left)
         solution = solve_part(
-            task.problem, whole(task.problem), backend, deadline, bundle.threads, task.warm
+            task.problem,
+            whole(task.problem),
+            backend,
+            deadline,
+            bundle.threads,
+            task.warm,
+            bundle.rel_gap,
         )
         results.append(
             PartResult(
@@ -116,6 +123,7 @@ def bundles(
     time_limit: float,
     workers: int,
     warm: npt.NDArray[np.bool_] | None,
+    rel_gap: float = 0.0,
 ) -> list[Bundle]:
     """The parts as bundles, largest first, each part with its share of the time limit.
 
@@ -136,10 +144,10 @@ def bundles(
         )
         size += part.cols.size
         if size >= BUNDLE_PAIRS:
-            result.append(Bundle(tuple(current), solver, deadline, 1))
+            result.append(Bundle(tuple(current), solver, deadline, 1, rel_gap))
             current, size = [], 0
     if current:
-        result.append(Bundle(tuple(current), solver, deadline, 1))
+        result.append(Bundle(tuple(current), solver, deadline, 1, rel_gap))
     return result
 
 
