@@ -1,39 +1,22 @@
 """What a run writes: a proposal per open request, the changes since last night, a summary.
 
 Amounts go to the database in euros (Decimal, two decimals); the engine counts in cents.
-Unplaced requests get a reason code and the figures in words:
-
-- without an admissible pair: the most frequent admissibility rule broken
-  (``not_certified``, ``beyond_distance``, ... as in ``RejectReason``; ``no_capacity`` for a
-  missing capacity row), or ``no_admissible_bid`` when nobody bid on it or offers its
-  intervention;
-- with admissible pairs: the limit that is full for most of them once tonight's proposals
-  are counted (``capacity_full``, ``budget_exhausted``, ``market_share_cap``), or
-  ``time_limit`` when one of them would still fit (only possible in a part the solver did
-  not prove within the time limit).
+Explanations come from ``matcher.matching.explain`` (models/explanations.md): an unplaced
+request gets its most decisive reason code and every reason in words; a placed one its
+runner-up and the client's preference note, in ``detail``.
 """
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import numpy as np
-
 from matcher.batch.run import BatchOutcome
 from matcher.data.db.runs import ChangeRow, ProposalRow
-from matcher.matching.problem import UNIT_SCALE, LimitKind, RejectReason
-
-LIMIT_CODES = {
-    LimitKind.CAPACITY: "capacity_full",
-    LimitKind.BUDGET: "budget_exhausted",
-    LimitKind.MARKET_SHARE: "market_share_cap",
-}
-REJECT_CODES = {reason: reason.value for reason in RejectReason} | {
-    RejectReason.NO_CAPACITY_ROW: "no_capacity"
-}
+from matcher.matching.explain import Explanation
+from matcher.matching.problem import UNIT_SCALE
 
 
 def euros(cents: int) -> Decimal:
@@ -50,14 +33,19 @@ def proposal_rows(
     """
     previous = previous or {}
     problem = outcome.problem
-    placed = {int(problem.pair_request[a]): int(a) for a in outcome.chosen.tolist()}
-    unplaced_reasons = _unplaced_reasons(outcome, set(placed))
+    explanation = outcome.explanation
+    placed = {
+        problem.request_ids[int(problem.pair_request[a])]: int(a) for a in outcome.chosen.tolist()
+    }
+    part_of = dict(zip(problem.request_ids, outcome.request_part.tolist(), strict=True))
+    # Open requests in the round's order, then those explained but not matched (task-funded).
+    others = sorted(set(explanation.unplaced) - set(part_of))
     rows = []
-    for r, rid in enumerate(problem.request_ids):
-        part = int(outcome.request_part[r])
-        a = placed.get(r)
+    for rid in (*problem.request_ids, *others):
+        part = part_of.get(rid, -1)
+        a = placed.get(rid)
         if a is None:
-            code, detail = unplaced_reasons[r]
+            code, detail = _unplaced(explanation, rid)
             rows.append(
                 ProposalRow(
                     request_id=rid,
@@ -96,66 +84,32 @@ def proposal_rows(
                 objective=euros(sum(terms)),
                 kept=previous.get(rid) == problem.provider_ids[int(problem.pair_provider[a])],
                 reason_code=None,
-                detail=None,
+                detail=_placed(explanation, rid),
             )
         )
     return rows
 
 
-def _unplaced_reasons(outcome: BatchOutcome, placed: set[int]) -> dict[int, tuple[str, str]]:
-    problem = outcome.problem
-    reasons: dict[int, tuple[str, str]] = {}
-    rejected: dict[int, list[str]] = defaultdict(list)
-    for rejection in problem.rejections:
-        rejected[rejection.request_index].append(REJECT_CODES[rejection.reason])
-    has_pairs = np.zeros(problem.n_requests, dtype=np.bool_)
-    has_pairs[problem.pair_request] = True
-    for r in range(problem.n_requests):
-        if r in placed or has_pairs[r]:
-            continue
-        codes = Counter(rejected.get(r, []))
-        if not codes:
-            reasons[r] = ("no_admissible_bid", "no provider bid on it or offers its intervention")
-        else:
-            counted = ", ".join(f"{n} {code}" for code, n in codes.most_common())
-            reasons[r] = (
-                codes.most_common(1)[0][0],
-                f"{sum(codes.values())} candidate provider(s), none admissible: {counted}",
-            )
-    blocked = _blocking_limits(outcome)
-    by_request: dict[int, list[str]] = defaultdict(list)
-    for a in np.flatnonzero(~np.isin(problem.pair_request, list(placed))).tolist():
-        by_request[int(problem.pair_request[a])].append(blocked.get(a, "time_limit"))
-    for r, codes_of in by_request.items():
-        codes = Counter(codes_of)
-        counted = ", ".join(f"{code} for {n}" for code, n in codes.most_common())
-        reasons[r] = (
-            codes.most_common(1)[0][0],
-            f"{len(codes_of)} admissible provider(s) tonight: {counted}",
+def _unplaced(explanation: Explanation, rid: str) -> tuple[str, str]:
+    unplaced = explanation.unplaced.get(rid)
+    if unplaced is None or not unplaced.reasons:
+        return "unexplained", "no reason was found"
+    return unplaced.reasons[0].code, "; ".join(reason.detail for reason in unplaced.reasons)
+
+
+def _placed(explanation: Explanation, rid: str) -> str | None:
+    placed = explanation.placed.get(rid)
+    if placed is None:
+        return None
+    notes = []
+    if placed.next_best is not None:
+        notes.append(
+            f"next best {placed.next_best.provider_id} "
+            f"(EUR {euros(placed.next_best.delta_cents)} more)"
         )
-    return reasons
-
-
-def _blocking_limits(outcome: BatchOutcome) -> dict[int, str]:
-    """Pair -> code of the first limit it does not fit on, with tonight's proposals counted."""
-    problem = outcome.problem
-    chosen = np.zeros(problem.n_pairs, dtype=np.bool_)
-    chosen[outcome.chosen] = True
-    if not problem.limits:
-        return {}
-    pairs = np.concatenate([limit.pairs for limit in problem.limits])
-    coeffs = np.concatenate([limit.coeffs for limit in problem.limits])
-    owner = np.repeat(np.arange(len(problem.limits)), [lim.pairs.size for lim in problem.limits])
-    used = np.bincount(owner, weights=np.where(chosen[pairs], coeffs, 0))
-    slack = np.asarray([lim.rhs for lim in problem.limits]) - used
-    full = (coeffs > slack[owner]) & ~chosen[pairs]
-    # The first limit (in the problem's order) a pair does not fit on names the reason.
-    first_pairs, first = np.unique(pairs[full], return_index=True)
-    kinds = [LIMIT_CODES[lim.kind] for lim in problem.limits]
-    return {
-        int(a): kinds[int(k)]
-        for a, k in zip(first_pairs.tolist(), owner[full][first].tolist(), strict=True)
-    }
+    if placed.preference_note:
+        notes.append(placed.preference_note)
+    return "; ".join(notes) or None
 
 
 def change_rows(

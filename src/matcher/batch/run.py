@@ -7,7 +7,7 @@ service (``matcher.services.batch``) loads, locks and writes around it.
 import math
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,9 @@ from matcher.domain import Round
 from matcher.matching.backends.base import StageStatus
 from matcher.matching.build import build_problem
 from matcher.matching.decompose import split
-from matcher.matching.engine import DEFAULT_SOLVER, StageTotal
+from matcher.matching.engine import DEFAULT_SOLVER, MatchOutcome, StageTotal
+from matcher.matching.explain import Explanation, explain_outcome
+from matcher.matching.problem import MatchingProblem
 from matcher.matching.stages import CLASS_STAGES, COST_STAGE
 
 Event = Callable[[dict[str, Any]], None]
@@ -54,6 +56,7 @@ class BatchOutcome:
     change_penalty_cents: int
     seconds: dict[str, float] = field(default_factory=dict)
     message: str = ""
+    explanation: Explanation = field(default_factory=lambda: Explanation({}, {}))
 
     @property
     def kept(self) -> int:
@@ -157,7 +160,36 @@ def run_batch(
             }
         )
     seconds["solve"] = time.perf_counter() - started
-    return _outcome(problem, parts, results, request_part, solver, settings, protected, seconds)
+    outcome = _outcome(problem, parts, results, request_part, solver, settings, protected, seconds)
+    if outcome.status not in ("optimal", "feasible"):
+        return outcome
+    started = time.perf_counter()
+    explanation = explain_outcome(round_, as_match_outcome(outcome), find_changes=False)
+    seconds["explain"] = time.perf_counter() - started
+    return replace(outcome, explanation=explanation)
+
+
+def as_match_outcome(outcome: BatchOutcome) -> MatchOutcome:
+    """The batch's result as the engine's, on the problem without the change term.
+
+    ``matcher.matching.explain`` reads it: runners-up and their deltas are then in cost and
+    secondary terms only, as in ``matcher match``. The cheapest change that would place an
+    unplaced request is not searched (each search re-solves a part; too slow at national
+    scale).
+    """
+    problem = outcome.problem
+    plain = MatchingProblem(**{f.name: getattr(problem, f.name) for f in fields(MatchingProblem)})
+    return MatchOutcome(
+        problem=plain,
+        status=outcome.status,
+        chosen=outcome.chosen,
+        stages=outcome.stages,
+        solver=outcome.solver,
+        seconds=sum(outcome.seconds.values()),
+        build_seconds=outcome.seconds.get("build", 0.0),
+        n_parts=outcome.n_parts,
+        message=outcome.message,
+    )
 
 
 def _outcome(
