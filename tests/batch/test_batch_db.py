@@ -14,7 +14,7 @@ from matcher.data.db.migrate import upgrade
 from matcher.data.db.runs import load_run, run_dates
 from matcher.data.db.store import save_round
 from matcher.domain import Round
-from matcher.services.batch import NoRoundStoredError, run_nightly
+from matcher.services.batch import BatchSolveError, NoRoundStoredError, run_nightly
 from tests.batch.builders import make_round, request
 
 NIGHT1, NIGHT2 = date(2026, 11, 23), date(2026, 11, 24)
@@ -95,3 +95,11 @@ def test_a_second_batch_refuses_to_start_while_one_holds_the_lock(
 def test_an_empty_database_is_refused(db_url: str, engine: Engine) -> None:
     with pytest.raises(NoRoundStoredError):
         nightly(db_url, NIGHT1)
+
+
+def test_a_failing_part_writes_nothing(db_url: str, engine: Engine) -> None:
+    save_round(engine, two_requests(), source="t")
+    # Two requests share P1: one part of two requests, so a solver is needed (and fails).
+    with pytest.raises(BatchSolveError):
+        nightly(db_url, NIGHT1, BatchSettings(workers=1, solver="no-such-solver"))
+    assert run_dates(engine) == []

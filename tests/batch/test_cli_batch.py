@@ -46,3 +46,8 @@ def test_an_uninitialised_database_exits_with_1(sqlite_url: str) -> None:
     result = runner.invoke(app, ["batch", "--db", sqlite_url])
     assert result.exit_code == 1
     assert "matcher db init" in result.output
+
+
+def test_an_unknown_solver_is_a_usage_error(sqlite_url: str) -> None:
+    result = runner.invoke(app, ["batch", "--db", sqlite_url, "--solver", "gurobi"])
+    assert result.exit_code == 2

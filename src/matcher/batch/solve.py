@@ -151,10 +151,18 @@ def bundles(
     return result
 
 
+class PartFailedError(Exception):
+    """A task raised on its worker, or the worker died (Dask gave up after its retries)."""
+
+
 def solve_on(client: Client, work: list[Bundle]) -> Iterator[PartResult]:
     """Submit every bundle and yield part results as bundles finish (any order)."""
     futures = [client.submit(solve_bundle, b, pure=False) for b in work]
     for future in as_completed(futures):  # type: ignore[no-untyped-call]
-        results: list[PartResult] = future.result()
+        try:
+            results: list[PartResult] = future.result()
+        except Exception as exc:
+            first = work[futures.index(future)].parts[0].index
+            raise PartFailedError(f"the task holding part {first} failed: {exc!r}") from exc
         future.release()
         yield from results

@@ -16,6 +16,7 @@ from matcher.batch.run import BatchSettings, Event
 from matcher.data.db.lock import BatchAlreadyRunningError
 from matcher.data.db.store import DatabaseNotInitialisedError
 from matcher.domain.money import to_cents
+from matcher.matching.engine import SOLVERS
 from matcher.services.batch import BatchSolveError, NoRoundStoredError, run_nightly
 
 EXIT_SOLVER = 4
@@ -70,7 +71,12 @@ def batch(
             "--time-limit", min=1.0, help="Seconds for solving all parts (shared by size)."
         ),
     ] = 1800.0,
-    solver: Annotated[str, typer.Option("--solver", help="auto, highs, scip or cp-sat.")] = "auto",
+    solver: Annotated[
+        str,
+        typer.Option(
+            "--solver", help="auto (the benchmarked default), highs, scip, cp-sat or cbc."
+        ),
+    ] = "auto",
     change_penalty: Annotated[
         float,
         typer.Option(
@@ -85,6 +91,8 @@ def batch(
     ] = False,
 ) -> None:
     """Re-optimise every open request and write one run record (see models/batch.md)."""
+    if solver not in SOLVERS:
+        raise typer.BadParameter(f"unknown solver {solver!r}", param_hint="--solver")
     settings = BatchSettings(
         solver=solver,
         time_limit=time_limit,

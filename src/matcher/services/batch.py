@@ -17,6 +17,7 @@ from typing import Any
 from matcher.batch.cluster import dask_client, worker_count
 from matcher.batch.report import change_rows, euros, proposal_rows, summary
 from matcher.batch.run import BatchSettings, Event, run_batch
+from matcher.batch.solve import PartFailedError
 from matcher.data.db.engine import database_url, make_engine
 from matcher.data.db.lock import batch_lock
 from matcher.data.db.runs import (
@@ -93,7 +94,10 @@ def run_nightly(
             with dask_client(scheduler, settings.workers, processes) as client:
                 if scheduler:
                     settings = replace(settings, workers=max(worker_count(client), 1))
-                outcome = run_batch(round_, previous, settings, client, emit)
+                try:
+                    outcome = run_batch(round_, previous, settings, client, emit)
+                except PartFailedError as exc:
+                    raise BatchSolveError(f"{exc}; nothing was written") from exc
             if outcome.status not in SOLVED:
                 raise BatchSolveError(f"{outcome.message}; nothing was written")
             outcome.seconds["load"] = loaded
