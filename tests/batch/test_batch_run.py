@@ -10,10 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from matcher.batch.problem import restrict, with_change_penalty
 from matcher.batch.report import change_rows, proposal_rows
 from matcher.batch.run import BatchSettings, run_batch
+from matcher.batch.solve import _bounded
 from matcher.domain import Award, Round, Urgency
+from matcher.matching.backends.base import StageStatus
 from matcher.matching.build import build_problem
 from matcher.matching.decompose import split
 from matcher.matching.engine import solve_problem
+from matcher.matching.stages import StageRecord
 from tests.batch.builders import make_round, matching_rounds, request
 
 NO_PENALTY = BatchSettings(change_penalty_cents=0, time_limit=60)
@@ -144,3 +147,19 @@ def test_restrict_keeps_every_array_of_the_part() -> None:
         ]
         for mine, theirs in zip(sub.limits, part.limits, strict=True):
             assert np.array_equal(part.cols[mine.pairs], theirs.pairs)
+
+
+def test_a_stage_without_a_useful_bound_gets_the_trivial_one() -> None:
+    round_ = make_round(
+        [request("R1", urgency=Urgency.CRISIS), request("R2", urgency=Urgency.CRISIS)],
+        capacity={("P1", "I1"): 1},
+        bids={("R1", "P1"): 40, ("R2", "P1"): 60},
+    )
+    problem, _ = with_change_penalty(build_problem(round_), {}, 0)
+    huge = StageRecord("place_crisis", StageStatus.FEASIBLE, 10, 1e20, 1.0)
+    none = StageRecord("cost", StageStatus.FEASIBLE, 4_000, float("nan"), 1.0)
+    # Both requests placed would be 20 points; leaving both unplaced costs nothing.
+    assert _bounded(problem, huge).bound == 20
+    assert _bounded(problem, none).bound == 0
+    tight = StageRecord("cost", StageStatus.FEASIBLE, 4_000, 3_500.0, 1.0)
+    assert _bounded(problem, tight).bound == 3_500  # the tighter of the two

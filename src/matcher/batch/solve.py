@@ -97,22 +97,23 @@ def solve_bundle(bundle: Bundle) -> list[PartResult]:
 
 
 def _bounded(problem: BatchProblem, record: StageRecord) -> StageRecord:
-    """The record with a valid bound where the stage ran out of time before the solver gave one.
+    """The record with the tighter of the solver's bound and a trivial one.
 
-    A stage that found no solution in its time keeps the previous stage's answer and has no
-    bound (NaN); left out, the gap would read 0 and hide it. The trivial bounds are valid:
-    every request of the class placed (a placement stage), or each request at its cheapest
-    pair or unplaced, whichever is lower (the cost stage).
+    A stage that ran out of time may come back without a bound (NaN), or with one that says
+    nothing (HiGHS reports about 1e20 before its first LP). Both are valid bounds, so the
+    tighter one is kept: every request of the class placed (a placement stage), or each
+    request at its cheapest pair or unplaced, whichever is lower (the cost stage). Without
+    this the gap would read 0 (NaN skipped) or astronomically.
     """
-    if math.isfinite(record.bound):
-        return record
     if record.name in CLASS_STAGES:
         k = CLASS_STAGES.index(record.name)
-        bound = float(problem.weight[problem.urgency_rank == k].sum())
+        trivial = float(problem.weight[problem.urgency_rank == k].sum())
+        bound = trivial if not math.isfinite(record.bound) else min(record.bound, trivial)
     else:
         cheapest = np.zeros(problem.n_requests, dtype=np.int64)
         np.minimum.at(cheapest, problem.pair_request, problem.pair_objective)
-        bound = float(cheapest.sum())
+        trivial = float(cheapest.sum())
+        bound = trivial if not math.isfinite(record.bound) else max(record.bound, trivial)
     return replace(record, bound=bound)
 
 
