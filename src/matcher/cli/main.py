@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from matcher.cli import batch as batch_cli
 from matcher.cli import capacity as capacity_cli
 from matcher.cli import whatif as whatif_cli
 from matcher.data.db.store import DatabaseNotEmptyError, DatabaseNotInitialisedError
@@ -409,3 +410,4 @@ def run() -> None:
 
 capacity_cli.register(app)
 whatif_cli.register(app)
+batch_cli.register(app)

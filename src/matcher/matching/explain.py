@@ -10,7 +10,10 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from matcher.domain import Funding, Round
+import numpy as np
+import numpy.typing as npt
+
+from matcher.domain import Funding, Request, Round
 from matcher.matching.changes import cheapest_change
 from matcher.matching.engine import MatchOutcome
 from matcher.matching.problem import LimitKind, MatchingProblem, Rejection, RejectReason
@@ -163,6 +166,9 @@ class _Context:
     placed_pair: dict[int, int]
     pairs_of: dict[int, list[int]]
     rejections_of: dict[int, list[Rejection]]
+    # Looked up once per request: computed here so a national round stays linear.
+    requests: dict[str, Request]
+    objective: npt.NDArray[np.int64]
 
     @classmethod
     def of(cls, round_: Round, outcome: MatchOutcome) -> "_Context":
@@ -180,6 +186,8 @@ class _Context:
             {int(problem.pair_request[a]): int(a) for a in outcome.chosen.tolist()},
             pairs_of,
             rejections_of,
+            {r.request_id: r for r in round_.requests},
+            problem.pair_objective,
         )
 
     @property
@@ -229,10 +237,8 @@ def _unplaced_reasons(context: _Context, ri: int) -> tuple[Reason, ...]:
 
 
 def _intervention_of(context: _Context, rid: str) -> str:
-    for request in context.round_.requests:
-        if request.request_id == rid:
-            return request.intervention_id
-    return "its intervention"
+    request = context.requests.get(rid)
+    return "its intervention" if request is None else request.intervention_id
 
 
 def _rejection_reasons(rejections: list[Rejection]) -> list[Reason]:
@@ -360,7 +366,7 @@ def _placed(context: _Context, ri: int) -> Placed:
         "preference": int(problem.pair_preference[a]),
         "continuity": int(problem.pair_continuity[a]),
     }
-    objective = problem.pair_objective
+    objective = context.objective
     others = [b for b in context.pairs_of[ri] if b != a]
     next_best = None
     if others:
@@ -384,7 +390,7 @@ def _preference_note(context: _Context, ri: int, a: int) -> str | None:
     """Why the client's first preferred provider did not get the request, if it did not."""
     problem, room = context.problem, context.room
     rid = problem.request_ids[ri]
-    request = next(r for r in context.round_.requests if r.request_id == rid)
+    request = context.requests[rid]
     if not request.preferred_providers:
         return None
     first = request.preferred_providers[0]
@@ -411,7 +417,7 @@ def _cost_note(context: _Context, who: str, a: int, b: int) -> str:
     """The preferred provider had room: the objective terms decided."""
     problem = context.problem
     chosen = context.provider(a)
-    diff = int(problem.pair_objective[b]) - int(problem.pair_objective[a])
+    diff = int(context.objective[b]) - int(context.objective[a])
     if diff == 0:
         return f"{who} had room and ties with {chosen} on cost and terms; the solver kept {chosen}"
     if diff < 0:

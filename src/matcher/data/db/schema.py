@@ -12,10 +12,17 @@ Audit of the app (never cleared, also not by a replacing import): `app_runs` (ev
 round and what-if scenario run from the app: when, by whom, parameters, status, KPIs),
 `award_log` (every award: who, why, which run proposed it) and `override_log` (every pin and
 forbid a regisseur set or lifted, with who and why).
+
+Nightly batch (`matcher batch`, models/batch.md): `runs` (one row per run date), `proposals`
+(one row per open request of a run: its provider, or the reason it has none) and
+`run_changes` (what changed since the previous run, request by request). Proposals and
+changes hold request and provider ids without database references on purpose: a run is a
+record of a night, and outlives the round that is replaced by the next import.
 """
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -195,4 +202,68 @@ override_log = Table(
     Column("action", String(ID_LENGTH), nullable=False),  # pin, forbid, unpin, unforbid
     Column("who", String(TEXT_LENGTH), nullable=False),
     Column("why", Text, nullable=False),
+)
+
+MONEY = Numeric(16, 2)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("run_date", Date, primary_key=True),  # one run per date; a rerun replaces it
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=False),
+    Column("import_id", Integer, ForeignKey("imports.import_id"), nullable=False),
+    Column("status", String(ID_LENGTH), nullable=False),
+    Column("solver", String(ID_LENGTH), nullable=False),
+    Column("workers", Integer, nullable=False),
+    Column("n_parts", Integer, nullable=False),
+    Column("n_requests", Integer, nullable=False),
+    Column("n_assigned", Integer, nullable=False),
+    Column("total_cost", MONEY, nullable=False),
+    Column("objective", MONEY, nullable=False),
+    Column("bound", MONEY, nullable=True),
+    Column("gap", Double, nullable=True),
+    Column("seconds", Double, nullable=False),
+    Column("change_penalty", MONEY, nullable=False),
+    Column("summary", JSON, nullable=False),  # the full summary, as printed by --json
+)
+
+proposals = Table(
+    "proposals",
+    metadata,
+    Column(
+        "run_date",
+        Date,
+        ForeignKey("runs.run_date", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("request_id", String(ID_LENGTH), primary_key=True),
+    Column("provider_id", String(ID_LENGTH), nullable=True),  # None: not placed
+    Column("part", Integer, nullable=True),  # None: the request has no admissible pair
+    Column("tariff", MONEY, nullable=True),
+    Column("units", Numeric(14, 2), nullable=True),
+    Column("cost", MONEY, nullable=True),
+    Column("distance_term", MONEY, nullable=True),
+    Column("preference_term", MONEY, nullable=True),
+    Column("continuity_term", MONEY, nullable=True),
+    Column("objective", MONEY, nullable=True),
+    Column("kept", Boolean, nullable=False),  # same provider as the previous run proposed
+    Column("reason_code", String(ID_LENGTH), nullable=True),  # why not placed
+    Column("detail", Text, nullable=True),
+)
+
+run_changes = Table(
+    "run_changes",
+    metadata,
+    Column(
+        "run_date",
+        Date,
+        ForeignKey("runs.run_date", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("request_id", String(ID_LENGTH), primary_key=True),
+    Column("change", String(ID_LENGTH), nullable=False),  # new / changed / dropped
+    Column("previous_provider", String(ID_LENGTH), nullable=True),
+    Column("provider_id", String(ID_LENGTH), nullable=True),
+    Column("detail", Text, nullable=True),
 )
