@@ -103,3 +103,29 @@ def test_a_failing_part_writes_nothing(db_url: str, engine: Engine) -> None:
     with pytest.raises(BatchSolveError):
         nightly(db_url, NIGHT1, BatchSettings(workers=1, solver="no-such-solver"))
     assert run_dates(engine) == []
+
+
+def test_the_run_record_carries_the_capacity_signals(db_url: str, engine: Engine) -> None:
+    # Certificates of every provider end on 2027-12-31, within 12 months of the next-to-last
+    # day of 2027: all certified capacity is at risk, so certification_expiry must fire.
+    round_ = two_requests()
+    save_round(engine, round_, source="t")
+    late = date(2027, 6, 1)
+    summary = nightly(db_url, late)
+    record, _, _ = load_run(engine, late)
+    signals = record.summary["capacity_signals"]
+    assert summary["n_signals"] == len(signals) > 0
+    assert {
+        "type",
+        "intervention_id",
+        "area",
+        "month",
+        "severity",
+        "value",
+        "threshold",
+        "detail",
+        "action",
+    } <= set(signals[0])
+    assert "certification_expiry" in {s["type"] for s in signals}
+    quiet = nightly(db_url, late, BatchSettings(workers=1, time_limit=60, signals=False))
+    assert "capacity_signals" not in quiet

@@ -32,12 +32,14 @@ FAILED = (StageStatus.ERROR, StageStatus.INFEASIBLE, StageStatus.NO_SOLUTION)
 
 @dataclass(frozen=True)
 class BatchSettings:
-    """How to run: solver, overall time limit for the solve (s), the change penalty (cents)."""
+    """How to run: solver, overall time limit for the solve (s), the change penalty (cents),
+    and whether the capacity signals are refreshed into the run record."""
 
     solver: str = "auto"
     time_limit: float = 1800.0
     change_penalty_cents: int = 5_000
     workers: int = 2
+    signals: bool = True
 
 
 @dataclass(frozen=True)

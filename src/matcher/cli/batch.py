@@ -89,6 +89,13 @@ def batch(
         bool,
         typer.Option("--json", help="JSON log lines on stderr and the summary as JSON on stdout."),
     ] = False,
+    signals: Annotated[
+        bool,
+        typer.Option(
+            "--signals/--no-signals",
+            help="Refresh the capacity signals into the run record (default on).",
+        ),
+    ] = True,
 ) -> None:
     """Re-optimise every open request and write one run record (see models/batch.md)."""
     if solver not in SOLVERS:
@@ -98,6 +105,7 @@ def batch(
         time_limit=time_limit,
         change_penalty_cents=to_cents(Decimal(str(change_penalty))),
         workers=workers,
+        signals=signals,
     )
     day = None if run_date is None else run_date.date()
     try:

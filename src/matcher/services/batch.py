@@ -18,6 +18,8 @@ from matcher.batch.cluster import dask_client, worker_count
 from matcher.batch.report import change_rows, euros, proposal_rows, summary
 from matcher.batch.run import BatchSettings, Event, run_batch
 from matcher.batch.solve import PartFailedError
+from matcher.capacity.report import analyse
+from matcher.capacity.settings import CapacitySettings
 from matcher.data.db.engine import database_url, make_engine
 from matcher.data.db.lock import batch_lock
 from matcher.data.db.runs import (
@@ -28,7 +30,7 @@ from matcher.data.db.runs import (
     stored_import_id,
 )
 from matcher.data.db.store import is_empty, load_round
-from matcher.domain import Policy
+from matcher.domain import Policy, Round
 
 # Test hook: seconds to sleep inside the write transaction, after every row is written and
 # before the commit. The atomicity test kills the process during this sleep.
@@ -101,12 +103,17 @@ def run_nightly(
             if outcome.status not in SOLVED:
                 raise BatchSolveError(f"{outcome.message}; nothing was written")
             outcome.seconds["load"] = loaded
+            signals = _capacity_signals(round_, run_date, emit) if settings.signals else None
             rows = proposal_rows(outcome, previous)
             changes = change_rows(outcome, previous, rows)
             written = time.perf_counter()
             result = summary(
                 outcome, run_date, rows, changes, previous_date, time.perf_counter() - started
             )
+            if signals is not None:
+                # The morning's capacity signals go into the same record, written at once.
+                result["n_signals"] = len(signals)
+                result["capacity_signals"] = signals
             record = RunRecord(
                 run_date=run_date,
                 started_at=started_at,
@@ -133,6 +140,21 @@ def run_nightly(
             return result
     finally:
         engine.dispose()
+
+
+def _capacity_signals(round_: Round, run_date: date, emit: Event) -> list[dict[str, Any]]:
+    """The capacity signals of the round as of the run date (see models/capacity.md)."""
+    started = time.perf_counter()
+    report = analyse(round_, run_date, CapacitySettings())
+    signals = [signal.as_dict() for signal in report.signals]
+    emit(
+        {
+            "event": "signals",
+            "n_signals": len(signals),
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+    )
+    return signals
 
 
 def _pause_hook(emit: Event) -> Callable[[], None] | None:
