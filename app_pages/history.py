@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_pages.components import download_buttons
 from app_pages.state import db_url, version
-from matcher.services.history import awards, overrides, runs
+from matcher.services.history import awards, batch_runs, overrides, runs
 
 st.title("History and audit")
 if version() is None:
@@ -27,6 +27,22 @@ else:
         },
     )
     download_buttons(run_table.astype(str), "runs")
+
+batch_table = batch_runs(db_url())
+st.subheader(f"Nightly batch runs ({len(batch_table):,})")
+if batch_table.empty:
+    st.write("No nightly run yet: `matcher batch` writes one record per night.")
+else:
+    st.dataframe(
+        batch_table,
+        hide_index=True,
+        column_config={
+            "started_at": st.column_config.DatetimeColumn("started (UTC)"),
+            "total_cost": st.column_config.NumberColumn("cost a week", format="€ %.2f"),
+            "gap": st.column_config.NumberColumn(format="%.4f"),
+        },
+    )
+    download_buttons(batch_table.astype(str), "batch_runs")
 
 award_table = awards(db_url())
 st.subheader(f"Awards ({len(award_table):,})")

@@ -15,6 +15,7 @@ from matcher.data.db.runs import load_run, run_dates
 from matcher.data.db.store import save_round
 from matcher.domain import Round
 from matcher.services.batch import BatchSolveError, NoRoundStoredError, run_nightly
+from matcher.services.history import batch_runs
 from tests.batch.builders import make_round, request
 
 NIGHT1, NIGHT2 = date(2026, 11, 23), date(2026, 11, 24)
@@ -129,3 +130,17 @@ def test_the_run_record_carries_the_capacity_signals(db_url: str, engine: Engine
     assert "certification_expiry" in {s["type"] for s in signals}
     quiet = nightly(db_url, late, BatchSettings(workers=1, time_limit=60, signals=False))
     assert "capacity_signals" not in quiet
+
+
+def test_the_history_lists_every_night_newest_first(db_url: str, engine: Engine) -> None:
+    save_round(engine, two_requests(), source="t")
+    nightly(db_url, NIGHT1)
+    nightly(db_url, NIGHT2)
+    table = batch_runs(db_url)
+    assert table["run_date"].tolist() == [NIGHT2, NIGHT1]
+    assert table["n_assigned"].tolist() == [2, 2]
+    assert table["total_cost"].tolist() == [70.0, 70.0]
+    assert table["changes"].tolist() == [
+        "0 new, 0 changed, 0 dropped, 2 kept",
+        "2 new, 0 changed, 0 dropped, 0 kept",
+    ]

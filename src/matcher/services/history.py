@@ -7,6 +7,7 @@ import pandas as pd
 from matcher.data.db import audit
 from matcher.data.db.engine import database_url, make_engine
 from matcher.data.db.migrate import current_revision
+from matcher.data.db.runs import run_records
 
 KPI_COLUMNS = ("n_requests", "n_assigned", "total_cost", "gap", "seconds")
 
@@ -31,6 +32,40 @@ def runs(db: str | None) -> pd.DataFrame:
         frame[name] = [k.get(name) for k in frame["kpis"]]
     frame["parameters"] = [_words(p) for p in frame["parameters"]]
     return frame.drop(columns=["kpis"])
+
+
+def batch_runs(db: str | None) -> pd.DataFrame:
+    """Every nightly batch run, newest first: when, parameters, status, KPIs and changes."""
+    engine = make_engine(database_url(db))
+    try:
+        records = run_records(engine)
+    finally:
+        engine.dispose()
+    rows = [
+        {
+            "run_date": r.run_date,
+            "started_at": r.started_at,
+            "seconds": r.seconds,
+            "parameters": f"{r.solver}, {r.workers} worker(s), change penalty "
+            f"EUR {r.change_penalty}",
+            "status": r.status,
+            "n_parts": r.n_parts,
+            "n_requests": r.n_requests,
+            "n_assigned": r.n_assigned,
+            "total_cost": float(r.total_cost),
+            "gap": r.gap,
+            "changes": _changes_in_words(r.summary),
+            "signals": r.summary.get("n_signals"),
+        }
+        for r in records
+    ]
+    return pd.DataFrame(rows)
+
+
+def _changes_in_words(summary: dict[str, Any]) -> str:
+    """'3 new, 1 changed, 0 dropped, 5 kept' from the run summary's counts."""
+    kinds = ("new", "changed", "dropped", "kept")
+    return ", ".join(f"{summary.get('n_' + kind, 0)} {kind}" for kind in kinds)
 
 
 def awards(db: str | None) -> pd.DataFrame:

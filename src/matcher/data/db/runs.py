@@ -159,3 +159,10 @@ def run_dates(engine: Engine) -> list[date]:
     """Every run date, oldest first."""
     with engine.connect() as connection:
         return list(connection.execute(select(runs.c.run_date).order_by(runs.c.run_date)).scalars())
+
+
+def run_records(engine: Engine) -> list[RunRecord]:
+    """Every night's run record (no proposals), newest first: the history of the batch."""
+    with engine.connect() as connection:
+        rows = connection.execute(select(runs).order_by(runs.c.run_date.desc())).mappings()
+        return [RunRecord(**dict(row)) for row in rows]
