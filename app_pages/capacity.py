@@ -10,7 +10,8 @@ from matcher.services import capacity_views as views
 
 st.title("Capacity")
 round_ = require_round()
-report = cached_capacity()
+tbtf = bool(st.session_state.get("capacity_tbtf"))
+report = cached_capacity(tbtf)
 util = views.utilisation(report)
 st.caption(
     f"As of {report.round_date.isoformat()} · horizon {report.settings.horizon_months} months "
@@ -58,6 +59,15 @@ st.dataframe(
     height=320,
 )
 download_buttons(signals, "signals")
+if tbtf:
+    found = int((signals["type"] == "too_big_to_fail").sum())
+    st.caption(f"Too-big-to-fail checked: {found} signal(s) among those above.")
+elif st.button(
+    "Check too-big-to-fail",
+    help="Re-matches the clients of the largest providers without them (a few seconds).",
+):
+    st.session_state["capacity_tbtf"] = True
+    st.rerun()
 
 st.subheader("Demand forecast")
 interventions = sorted(report.forecasts)

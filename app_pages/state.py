@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from matcher.capacity.report import CapacityReport
+from matcher.capacity.settings import CapacitySettings
 from matcher.domain import Round
 from matcher.services.capacity import capacity_report
 from matcher.services.history import data_version
@@ -90,12 +91,15 @@ def require_round() -> Round:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Analysing capacity (forecasts, signals) ...")
-def _capacity(url: str, stamp: tuple[int, int] | None) -> CapacityReport:
+def _capacity(url: str, stamp: tuple[int, int] | None, tbtf: bool) -> CapacityReport:
     round_ = _round(url, stamp)
     assert round_ is not None
-    return capacity_report(round_)
+    # Too-big-to-fail re-matches the largest providers' clients (seconds on the demo), so
+    # the page's first render leaves it out and runs it when asked.
+    return capacity_report(round_, None if tbtf else CapacitySettings(tbtf_max_providers=0))
 
 
-def cached_capacity() -> CapacityReport:
-    """The capacity analysis of the stored round (cached per data version)."""
-    return _capacity(db_url(), version())
+def cached_capacity(tbtf: bool = False) -> CapacityReport:
+    """The capacity analysis of the stored round (cached per data version), with the
+    too-big-to-fail re-matches only when ``tbtf``."""
+    return _capacity(db_url(), version(), tbtf)

@@ -154,3 +154,9 @@ def test_capacity_page_shows_signals_heatmap_and_forecast(
     signals = app.dataframe[0].value
     assert metrics["Signals"] == f"{len(signals):,}"
     assert any("MASE" in c.value or "no backtest" in c.value for c in app.caption)
+    assert "too_big_to_fail" not in set(signals["type"])  # on request only
+    [check] = [b for b in app.button if b.label == "Check too-big-to-fail"]
+    check.click().run()
+    assert not app.exception
+    assert any(c.value.startswith("Too-big-to-fail checked") for c in app.caption)
+    assert not [b for b in app.button if b.label == "Check too-big-to-fail"]
