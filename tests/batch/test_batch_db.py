@@ -14,8 +14,9 @@ from matcher.data.db.migrate import upgrade
 from matcher.data.db.runs import load_run, run_dates
 from matcher.data.db.store import save_round
 from matcher.domain import Round
-from matcher.services.batch import BatchSolveError, NoRoundStoredError, run_nightly
+from matcher.services.batch import BatchSolveError, run_nightly
 from matcher.services.history import batch_runs
+from matcher.services.rounds import NoRoundStoredError
 from tests.batch.builders import make_round, request
 
 NIGHT1, NIGHT2 = date(2026, 11, 23), date(2026, 11, 24)

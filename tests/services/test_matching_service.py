@@ -248,7 +248,7 @@ def test_the_stored_round_is_matched_like_its_directory(db_url: str, tmp_path: P
 
 def test_an_empty_database_is_refused(sqlite_url: str, tmp_path: Path) -> None:
     rounds.init_database(sqlite_url)
-    with pytest.raises(matching.NoRoundStoredError, match="matcher import"):
+    with pytest.raises(rounds.NoRoundStoredError, match="matcher import"):
         matching.match_database(sqlite_url, tmp_path / "out")
 
 

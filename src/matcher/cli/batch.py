@@ -17,7 +17,8 @@ from matcher.data.db.lock import BatchAlreadyRunningError
 from matcher.data.db.store import DatabaseNotInitialisedError
 from matcher.domain.money import to_cents
 from matcher.matching.engine import SOLVERS
-from matcher.services.batch import BatchSolveError, NoRoundStoredError, run_nightly
+from matcher.services.batch import BatchSolveError, run_nightly
+from matcher.services.rounds import NoRoundStoredError
 
 EXIT_SOLVER = 4
 EXIT_RUNNING = 5

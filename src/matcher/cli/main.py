@@ -231,7 +231,7 @@ def match(
         _print_issues(exc.errors, title="The input has errors", limit=None)
         err.print(f"[bold red]Nothing was matched:[/] {len(exc.errors)} problem(s) to fix first.")
         raise typer.Exit(1) from None
-    except (DatabaseNotInitialisedError, matching.NoRoundStoredError) as exc:
+    except (DatabaseNotInitialisedError, rounds.NoRoundStoredError) as exc:
         err.print(f"[bold red]Nothing was matched:[/] {exc}")
         raise typer.Exit(1) from None
     except matching.MatchArgumentError as exc:
@@ -338,7 +338,7 @@ def recommend(
         raise typer.Exit(1) from None
     except (
         DatabaseNotInitialisedError,
-        matching.NoRoundStoredError,
+        rounds.NoRoundStoredError,
         matching.UnknownRequestError,
     ) as exc:
         err.print(f"[bold red]No recommendation:[/] {exc}")

@@ -31,15 +31,12 @@ from matcher.data.db.runs import (
 )
 from matcher.data.db.store import is_empty, load_round
 from matcher.domain import Policy, Round
+from matcher.services.rounds import NoRoundStoredError
 
 # Test hook: seconds to sleep inside the write transaction, after every row is written and
 # before the commit. The atomicity test kills the process during this sleep.
 PAUSE_ENV = "MATCHER_BATCH_PAUSE_BEFORE_COMMIT"
 SOLVED = ("optimal", "feasible")
-
-
-class NoRoundStoredError(Exception):
-    """The database is initialised but holds no round."""
 
 
 class BatchSolveError(Exception):

@@ -13,8 +13,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from matcher.data.db.engine import database_url, make_engine
-from matcher.data.db.store import is_empty, load_round
 from matcher.data.reader import read_round
 from matcher.domain import Round
 from matcher.matching.backends.base import StageTask
@@ -32,15 +30,12 @@ from matcher.services.match_output import (
     write_outputs,
 )
 from matcher.services.override_files import read_overrides, read_previous
+from matcher.services.rounds import load_current_round
 
 MODEL_FORMATS = (".lp", ".mps")
 # Unplaced requests searched for the cheapest change that would place them (see match()).
 DEFAULT_CHANGES = 10
 SOLVED = ("optimal", "feasible")
-
-
-class NoRoundStoredError(Exception):
-    """The database is initialised but holds no round to match."""
 
 
 class MatchArgumentError(ValueError):
@@ -98,7 +93,7 @@ def match_database(
 ) -> dict[str, Any]:
     """Match the round stored in the database at db; as match_directory otherwise."""
     return match(
-        stored_round(db),
+        load_current_round(db),
         out_dir,
         solver=solver,
         time_limit=time_limit,
@@ -109,19 +104,6 @@ def match_database(
         progress=progress,
         changes=changes,
     )
-
-
-def stored_round(db: str | None) -> Round:
-    """The round in the database; refuses an uninitialised or empty database."""
-    engine = make_engine(database_url(db))
-    try:
-        if is_empty(engine):
-            raise NoRoundStoredError(
-                "the database holds no round; import one first with `matcher import ROUND`"
-            )
-        return load_round(engine)
-    finally:
-        engine.dispose()
 
 
 def match(
@@ -249,7 +231,7 @@ def recommend_for(
     No solve: the request's admissible providers are ranked by the last stage's objective,
     with the room left after running awards (``matcher.matching.recommend``).
     """
-    round_ = read_round(Path(path)).round if path is not None else stored_round(db)
+    round_ = read_round(Path(path)).round if path is not None else load_current_round(db)
     try:
         return recommend(round_, request_id)
     except ValueError as exc:

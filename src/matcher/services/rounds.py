@@ -54,10 +54,18 @@ def import_round(path: Path, db: str | None = None, *, replace: bool = False) ->
     return ImportOutcome(record=record, warnings=result.warnings, url=url)
 
 
+class NoRoundStoredError(Exception):
+    """The database is initialised but holds no round."""
+
+
 def load_current_round(db: str | None = None) -> Round:
-    """The round currently stored in the database."""
+    """The round currently stored in the database; NoRoundStoredError when it holds none."""
     engine = make_engine(database_url(db))
     try:
+        if is_empty(engine):
+            raise NoRoundStoredError(
+                "the database holds no round; import one first with `matcher import ROUND`"
+            )
         return load_round(engine)
     finally:
         engine.dispose()
