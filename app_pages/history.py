@@ -1,61 +1,53 @@
 """Run history and audit: every run with its parameters, status and KPIs; every award and
 override with who and why."""
 
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
 from app_pages.components import download_buttons
 from app_pages.state import db_url, version
 from matcher.services.history import awards, batch_runs, overrides, runs
 
+RUN_COLUMNS = {
+    "started_at": st.column_config.DatetimeColumn("started (UTC)"),
+    "total_cost": st.column_config.NumberColumn("cost a week", format="€ %.2f"),
+    "gap": st.column_config.NumberColumn(format="%.4f"),
+}
+
+
+def section(
+    title: str, table: pd.DataFrame, empty: str, name: str, columns: dict[str, Any] | None = None
+) -> None:
+    """One table of the page with its count, a line when it is empty, and its downloads."""
+    st.subheader(f"{title} ({len(table):,})")
+    if table.empty:
+        st.write(empty)
+        return
+    st.dataframe(table, hide_index=True, column_config=columns)
+    download_buttons(table.astype(str), name)
+
+
 st.title("History and audit")
 if version() is None:
     st.info("The database is not initialised yet: run `matcher db init`.")
     st.stop()
 
-run_table = runs(db_url())
-st.subheader(f"Runs ({len(run_table):,})")
-if run_table.empty:
-    st.write("No run yet: runs of the Matching round and What-if pages appear here.")
-else:
-    st.dataframe(
-        run_table,
-        hide_index=True,
-        column_config={
-            "started_at": st.column_config.DatetimeColumn("started (UTC)"),
-            "total_cost": st.column_config.NumberColumn("cost a week", format="€ %.2f"),
-            "gap": st.column_config.NumberColumn(format="%.4f"),
-        },
-    )
-    download_buttons(run_table.astype(str), "runs")
-
-batch_table = batch_runs(db_url())
-st.subheader(f"Nightly batch runs ({len(batch_table):,})")
-if batch_table.empty:
-    st.write("No nightly run yet: `matcher batch` writes one record per night.")
-else:
-    st.dataframe(
-        batch_table,
-        hide_index=True,
-        column_config={
-            "started_at": st.column_config.DatetimeColumn("started (UTC)"),
-            "total_cost": st.column_config.NumberColumn("cost a week", format="€ %.2f"),
-            "gap": st.column_config.NumberColumn(format="%.4f"),
-        },
-    )
-    download_buttons(batch_table.astype(str), "batch_runs")
-
-award_table = awards(db_url())
-st.subheader(f"Awards ({len(award_table):,})")
-if award_table.empty:
-    st.write("No award made from the app yet.")
-else:
-    st.dataframe(award_table, hide_index=True)
-    download_buttons(award_table.astype(str), "awards")
-
-override_table = overrides(db_url())
-st.subheader(f"Pins and forbids ({len(override_table):,})")
-if override_table.empty:
-    st.write("No pin or forbid set yet.")
-else:
-    st.dataframe(override_table, hide_index=True)
-    download_buttons(override_table.astype(str), "overrides")
+url = db_url()
+section(
+    "Runs",
+    runs(url),
+    "No run yet: runs of the Matching round and What-if pages appear here.",
+    "runs",
+    RUN_COLUMNS,
+)
+section(
+    "Nightly batch runs",
+    batch_runs(url),
+    "No nightly run yet: `matcher batch` writes one record per night.",
+    "batch_runs",
+    RUN_COLUMNS,
+)
+section("Awards", awards(url), "No award made from the app yet.", "awards")
+section("Pins and forbids", overrides(url), "No pin or forbid set yet.", "overrides")
