@@ -30,6 +30,10 @@ class BatchAlreadyRunningError(Exception):
     """Another batch holds the database's batch lock."""
 
 
+class UnsupportedDatabaseError(ValueError):
+    """The batch lock exists for SQLite and PostgreSQL only (the databases matcher supports)."""
+
+
 @contextmanager
 def batch_lock(engine: Engine) -> Iterator[None]:
     """Hold the batch lock for the block; BatchAlreadyRunningError when another run holds it."""
@@ -40,7 +44,9 @@ def batch_lock(engine: Engine) -> Iterator[None]:
         with _file_lock(engine.url.database):
             yield
     else:  # pragma: no cover - only the two dialects are supported
-        raise NotImplementedError(f"no batch lock for {engine.dialect.name}")
+        raise UnsupportedDatabaseError(
+            f"the nightly batch runs on SQLite or PostgreSQL, not on {engine.dialect.name}"
+        )
 
 
 @contextmanager
