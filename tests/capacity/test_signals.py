@@ -1,5 +1,6 @@
 """Each signal on crafted data: one case where it fires and one where it stays silent."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -7,14 +8,14 @@ import pytest
 
 from matcher.capacity.areas import areas_of
 from matcher.capacity.demand import LoadProjection
-from matcher.capacity.months import month_of
+from matcher.capacity.months import WEEKS_PER_MONTH, month_of
 from matcher.capacity.queues import Queue
 from matcher.capacity.settings import CapacitySettings
+from matcher.capacity.shortage import under_supply
 from matcher.capacity.signals import (
     certification_expiry,
     concentration,
     over_supply,
-    under_supply,
 )
 from matcher.capacity.supply import Supply, supply_of
 from matcher.capacity.tbtf import too_big_to_fail
@@ -55,19 +56,21 @@ def queue(mean_wait: float, started: int = 20) -> dict[tuple[str, str], Queue]:
     return {("I1", "Town"): Queue(wl, started)}
 
 
-def test_under_supply_fires_when_the_upper_80_load_exceeds_capacity() -> None:
+def test_under_supply_fires_when_the_expected_steady_load_exceeds_capacity() -> None:
     signals = under_supply(
-        {("I1", "Town"): projection(80, 30, 10)}, supply(100), {}, INTERVENTIONS, SETTINGS
+        {("I1", "Town"): projection(90, 30, 20)}, supply(100), {}, INTERVENTIONS, SETTINGS
     )
+    # 110 expected against 100 for all 3 months, 10% over: long but not far.
     assert [(s.type, s.area, s.value, s.threshold, s.severity) for s in signals] == [
-        ("under_supply", "Town", 110, 100, "medium")  # expected load 90 still fits
+        ("under_supply", "Town", 110, 100, "medium")
     ]
+    assert "short in 3 of 3 months, at most 10% over" in signals[0].detail
 
 
-def test_under_supply_is_silent_when_capacity_covers_the_upper_load() -> None:
+def test_under_supply_is_silent_on_the_upper_bound_alone() -> None:
     assert (
         under_supply(
-            {("I1", "Town"): projection(80, 19, 10)},
+            {("I1", "Town"): projection(80, 30, 10)},
             supply(100),
             queue(1.0),
             INTERVENTIONS,
@@ -77,19 +80,36 @@ def test_under_supply_is_silent_when_capacity_covers_the_upper_load() -> None:
     )
 
 
-def test_under_supply_fires_on_waiting_above_the_law_norm() -> None:
+def test_under_supply_is_silent_within_the_tolerance() -> None:
     signals = under_supply(
-        {("I1", "Town"): projection(80, 10, 10)}, supply(100), queue(5.0), INTERVENTIONS, SETTINGS
+        {("I1", "Town"): projection(80, 24, 24)}, supply(100), {}, INTERVENTIONS, SETTINGS
     )
-    assert [(s.value, s.threshold) for s in signals] == [(5.0, 2.0)]  # Wmo norm: 2 weeks
+    assert signals == []  # 104 against 100: within the forecast's 5%
 
 
-def test_waiting_needs_enough_started_cases() -> None:
+def test_a_backlog_that_free_capacity_takes_in_at_once_is_silent() -> None:
+    p = replace(projection(60, 10, 10), backlog=25.0)  # 30 free now
+    assert under_supply({("I1", "Town"): p}, supply(100), {}, INTERVENTIONS, SETTINGS) == []
+
+
+def test_a_backlog_that_clears_slower_than_the_norm_is_under_supply() -> None:
+    # 5 free now, then (100 − 95) / 12 units a month: 55 units take 132 months.
+    p = replace(projection(85, 10, 10), backlog=60.0, duration=12.0)
+    (signal,) = under_supply({("I1", "Town"): p}, supply(100), {}, INTERVENTIONS, SETTINGS)
+    weeks = 55 / (5 / 12) * WEEKS_PER_MONTH
+    assert signal.value == pytest.approx(weeks)
+    assert (signal.threshold, signal.severity) == (2.0, "high")
+    assert f"clears in {weeks:.0f} weeks (norm 2 weeks)" in signal.detail
+
+
+def test_past_waits_above_the_norm_alone_are_no_shortage() -> None:
+    """The history's waits are stated in a signal's detail; without a steady gap or a late
+    backlog they raise none (the load and capacity say the list can be served now)."""
     assert (
         under_supply(
             {("I1", "Town"): projection(80, 10, 10)},
             supply(100),
-            queue(5.0, started=2),
+            queue(5.0),
             INTERVENTIONS,
             SETTINGS,
         )

@@ -11,7 +11,6 @@ statsmodels fit per intervention keeps a run to seconds, and a municipality's ow
 often too sparse to fit.
 """
 
-import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -131,9 +130,32 @@ def expected_duration_months(round_: Round, round_date: date) -> dict[str, float
     return {i: exposure[i] / ended[i] for i in exposure if ended[i] >= 3}
 
 
-def survival(months_since: int, duration: float) -> float:
-    """Share of care still running ``months_since`` months after it began (exponential)."""
-    return math.exp(-max(months_since, 0) / duration)
+def running_kernel(duration: float, months: int) -> np.ndarray:
+    """Mean share over month k of care already running at the start of month 0.
+
+    The month average of the survival curve, ∫_k^{k+1} e^{-t/D} dt = D·e^{-k/D}·(1 − e^{-1/D}):
+    summed over all months it is D, so a unit running now weighs D months (models/capacity.md).
+    """
+    k = np.arange(months, dtype=np.float64)
+    kernel: np.ndarray = duration * np.exp(-k / duration) * -np.expm1(-1.0 / duration)
+    return kernel
+
+
+def intake_kernel(duration: float, months: int) -> np.ndarray:
+    """Mean share over month j + k of care received evenly over month j.
+
+    Averaging the survival curve over both the month of receipt and the month of running
+    makes the kernel sum to D, so a steady intake λ gives a steady load λ·D (Little's law);
+    sampling the curve at whole months instead sums to 1/(1 − e^{-1/D}) and overstates short
+    care (1.58 × for one month). Derivation in models/capacity.md.
+    """
+    d = duration
+    q = -np.expm1(-1.0 / d)  # 1 − e^{-1/D}
+    k = np.arange(months, dtype=np.float64)
+    kernel: np.ndarray = d * d * q * np.expm1(1.0 / d) * np.exp(-k / d)
+    if months:
+        kernel[0] = d - d * d * q
+    return kernel
 
 
 @dataclass(frozen=True)
@@ -152,6 +174,18 @@ class LoadProjection:
     new_mean: tuple[float, ...]
     new_upper80: tuple[float, ...]
     new_upper95: tuple[float, ...]
+    backlog: float = 0.0  # weekly units of the open requests, waiting now
+    duration: float = 12.0  # expected duration of care, months
+
+    @property
+    def steady_mean(self) -> tuple[float, ...]:
+        """Expected load of running care and new intake, without the backlog."""
+        return _add(self.committed, self.new_mean)
+
+    @property
+    def steady_upper80(self) -> tuple[float, ...]:
+        """The same with intake at its upper 80% bound."""
+        return _add(self.committed, self.new_upper80)
 
     @property
     def load_mean(self) -> tuple[float, ...]:
@@ -200,11 +234,13 @@ def project_load(
     awarded = {a.request_id for a in round_.awards or ()}
     committed: dict[tuple[str, str], np.ndarray] = defaultdict(lambda: np.zeros(horizon))
     waiting: dict[tuple[str, str], np.ndarray] = defaultdict(lambda: np.zeros(horizon))
+    backlog: dict[tuple[str, str], float] = defaultdict(float)
     projections: dict[tuple[str, str], LoadProjection] = {}
     for iid, forecast in forecasts.items():
         shares = area_shares(intake, iid, areas)
         duration = durations.get(iid, settings.default_duration_months)
-        decay = np.asarray([survival(d, duration) for d in range(horizon)])
+        decay = running_kernel(duration, horizon)
+        spread = intake_kernel(duration, horizon)
         for award in round_.awards or ():
             if award.intervention_id != iid or (award.ends_on and award.ends_on < round_date):
                 continue
@@ -212,20 +248,18 @@ def project_load(
             if award.ends_on is None:
                 run = decay * float(award.units)
             else:
-                run = np.asarray(
-                    [
-                        float(award.units) if award.ends_on >= first_day(start + k) else 0.0
-                        for k in range(horizon)
-                    ]
-                )
+                run = float(award.units) * _covered(award.ends_on, start, horizon)
             for area, share in split.items():
                 committed[(iid, area)] += share * run
         for r in round_.requests:
             if r.intervention_id == iid and r.request_id not in awarded:
                 waiting[(iid, areas.of(r.team_id))] += decay * float(r.units)
+                backlog[(iid, areas.of(r.team_id))] += float(r.units)
         offset = start - forecast.first_month  # 0 when the forecast starts at the round month
         new = {
-            name: np.convolve(_after(getattr(forecast, name)[offset:], round_date), decay)[:horizon]
+            name: np.convolve(_after(getattr(forecast, name)[offset:], round_date), spread)[
+                :horizon
+            ]
             for name in ("mean", "upper80", "upper95")
         }
         for area in areas.names:
@@ -239,6 +273,8 @@ def project_load(
                 _tuple(s * new["mean"]),
                 _tuple(s * new["upper80"]),
                 _tuple(s * new["upper95"]),
+                backlog[(iid, area)],
+                duration,
             )
     return projections
 
@@ -269,6 +305,17 @@ def _after(intake: tuple[float, ...], round_date: date) -> np.ndarray:
         days = (last_day(month) - first_day(month)).days + 1
         values[0] *= ((last_day(month) - round_date).days + 1) / days
     return values
+
+
+def _covered(ends_on: date, start: Month, months: int) -> np.ndarray:
+    """Share of the days of each month up to and including ends_on (a month average, as
+    for the open-ended care)."""
+    shares = []
+    for k in range(months):
+        first, last = first_day(start + k), last_day(start + k)
+        days = (last - first).days + 1
+        shares.append(min(max((ends_on - first).days + 1, 0), days) / days)
+    return np.asarray(shares)
 
 
 def _split(area: str | None, shares: dict[str, float]) -> dict[str, float]:

@@ -17,13 +17,13 @@ from matcher.capacity.forecast import Forecast
 from matcher.capacity.months import month_of
 from matcher.capacity.queues import Queue, queues_of
 from matcher.capacity.settings import CapacitySettings
+from matcher.capacity.shortage import under_supply
 from matcher.capacity.signals import (
     Signal,
     certification_expiry,
     concentration,
     over_supply,
     sort_signals,
-    under_supply,
 )
 from matcher.capacity.supply import Supply, supply_of
 from matcher.capacity.tbtf import Displacement, too_big_to_fail

@@ -62,6 +62,11 @@ class CapacitySettings(BaseModel):
     waiting_factor: Positive = Field(
         default=4.0, description="Target mean wait = norm / factor (NHS waiting-list model)."
     )
+    shortage_tolerance: Share = Field(
+        default=0.05,
+        description="Expected steady load this share above certified capacity is still "
+        "within the forecast's own error: no under_supply.",
+    )
     over_supply_floor: Share = Field(
         default=0.5, description="Expected utilisation below this is over-supply."
     )

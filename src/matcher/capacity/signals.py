@@ -62,7 +62,7 @@ def sort_signals(signals: Iterable[Signal]) -> list[Signal]:
 
 
 @dataclass(frozen=True)
-class _Place:
+class Place:
     """One intervention in one area (or the whole region): its load and certified supply."""
 
     area: str
@@ -71,30 +71,31 @@ class _Place:
     queue: Queue | None
 
 
-def _places(
+def places_of(
     projections: Mapping[tuple[str, str], LoadProjection],
     supply: Supply,
     queues: Mapping[tuple[str, str], Queue],
-) -> dict[str, list[_Place]]:
+) -> dict[str, list[Place]]:
     """Per intervention: the whole region first (when there are several areas), then each
     area. The region's load and supply are the areas' sums."""
-    by_intervention: dict[str, list[_Place]] = defaultdict(list)
+    by_intervention: dict[str, list[Place]] = defaultdict(list)
     for (iid, area), p in sorted(projections.items()):
         capacity = supply.by_area.get((iid, area), (0.0,) * len(p.committed))
-        by_intervention[iid].append(_Place(area, p, capacity, queues.get((iid, area))))
+        by_intervention[iid].append(Place(area, p, capacity, queues.get((iid, area))))
     result = {}
     for iid, places in by_intervention.items():
         if len(places) > 1:
-            region = _Place(
+            region = Place(
                 REGION,
-                LoadProjection(
-                    iid,
-                    REGION,
-                    places[0].projection.first_month,
-                    *(
-                        _sum([getattr(q.projection, f) for q in places])
-                        for f in ("committed", "waiting", "new_mean", "new_upper80", "new_upper95")
-                    ),
+                replace(
+                    places[0].projection,
+                    area=REGION,
+                    committed=_sum([q.projection.committed for q in places]),
+                    waiting=_sum([q.projection.waiting for q in places]),
+                    new_mean=_sum([q.projection.new_mean for q in places]),
+                    new_upper80=_sum([q.projection.new_upper80 for q in places]),
+                    new_upper95=_sum([q.projection.new_upper95 for q in places]),
+                    backlog=sum(q.projection.backlog for q in places),
                 ),
                 _sum([q.capacity for q in places]),
                 queues.get((iid, REGION)),
@@ -108,7 +109,7 @@ def _sum(rows: list[tuple[float, ...]]) -> tuple[float, ...]:
     return tuple(float(sum(v)) for v in zip(*rows, strict=True))
 
 
-def _region_first(places: list[_Place], finding: Callable[[_Place], Signal | None]) -> list[Signal]:
+def region_first(places: list[Place], finding: Callable[[Place], Signal | None]) -> list[Signal]:
     """The region's signal when it has one, naming the areas that share it; else the areas'
     own signals (a local shortage the regional total hides)."""
     if len(places) == 1 or places[0].area != REGION:
@@ -125,81 +126,6 @@ def _region_first(places: list[_Place], finding: Callable[[_Place], Signal | Non
     return [replace(region, detail=region.detail + also)]
 
 
-def under_supply(
-    projections: Mapping[tuple[str, str], LoadProjection],
-    supply: Supply,
-    queues: Mapping[tuple[str, str], Queue],
-    interventions: Mapping[str, Intervention],
-    settings: CapacitySettings,
-) -> list[Signal]:
-    """Upper-80% load above certified capacity in some month, or the mean wait above the
-    law's norm (with at least wait_min_cases started requests behind it)."""
-    signals = []
-    for iid, places in _places(projections, supply, queues).items():
-        name = interventions[iid].name
-        signals += _region_first(places, partial(_under, iid, name, settings=settings))
-    return signals
-
-
-def _under(iid: str, name: str, place: _Place, *, settings: CapacitySettings) -> Signal | None:
-    p, capacity, area = place.projection, place.capacity, place.area
-    upper, mean = p.load_upper80, p.load_mean
-    short = [k for k, (u, c) in enumerate(zip(upper, capacity, strict=True)) if u > c + EPSILON]
-    wait = _wait_breach(place.queue, settings)
-    if short:
-        k = short[0]
-        severity = "high" if mean[k] > capacity[k] + EPSILON else "medium"
-        detail = (
-            f"In {label(p.first_month + k)} the load may reach {upper[k]:,.1f} units a week "
-            f"(upper 80%; expected {mean[k]:,.1f}) against {capacity[k]:,.1f} certified; "
-            f"short in {len(short)} of {len(upper)} months."
-        )
-        return Signal(
-            UNDER_SUPPLY,
-            iid,
-            area,
-            label(p.first_month + k),
-            severity,
-            upper[k],
-            capacity[k],
-            detail + (" " + wait if wait else ""),
-            f"Certify more providers for {name} or agree extra capacity with the "
-            f"certified ones ({area}).",
-        )
-    if wait is None or place.queue is None:
-        return None
-    if sum(capacity) > EPSILON and sum(mean) / sum(capacity) < settings.over_supply_floor:
-        return None  # long waits beside idle capacity: the cause is not too little supply
-    wl = place.queue.waiting_list
-    return Signal(
-        UNDER_SUPPLY,
-        iid,
-        area,
-        label(p.first_month),
-        "low",
-        wl.mean_wait_weeks,
-        wl.norm_weeks,
-        wait,
-        f"Clients wait too long for {name} ({area}): raise starts to "
-        f"{wl.relief_capacity():.1f} a week for half a year, or add providers.",
-    )
-
-
-def _wait_breach(queue: Queue | None, settings: CapacitySettings) -> str | None:
-    """The waiting figures in words when the mean wait is above the norm, else None."""
-    if queue is None or queue.started < settings.wait_min_cases:
-        return None
-    wl = queue.waiting_list
-    if wl.mean_wait_weeks <= wl.norm_weeks:
-        return None
-    return (
-        f"Clients waited {wl.mean_wait_weeks:.1f} weeks on average (norm {wl.norm_weeks:g}, "
-        f"pressure {wl.pressure:.1f}); {wl.queue_size} waiting against a target queue of "
-        f"{wl.target_queue:.1f}; starts needed to clear it in 26 weeks: "
-        f"{wl.relief_capacity():.1f} a week (now {wl.starts_per_week:.1f})."
-    )
-
-
 def over_supply(
     projections: Mapping[tuple[str, str], LoadProjection],
     supply: Supply,
@@ -209,13 +135,13 @@ def over_supply(
     """Expected utilisation over the horizon (mean load / mean certified capacity) below the
     floor: the certified providers get too little work."""
     signals = []
-    for iid, places in _places(projections, supply, {}).items():
+    for iid, places in places_of(projections, supply, {}).items():
         name = interventions[iid].name
-        signals += _region_first(places, partial(_over, iid, name, settings=settings))
+        signals += region_first(places, partial(_over, iid, name, settings=settings))
     return signals
 
 
-def _over(iid: str, name: str, place: _Place, *, settings: CapacitySettings) -> Signal | None:
+def _over(iid: str, name: str, place: Place, *, settings: CapacitySettings) -> Signal | None:
     p, capacity, area = place.projection, place.capacity, place.area
     if sum(capacity) <= EPSILON:
         return None
