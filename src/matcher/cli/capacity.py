@@ -2,6 +2,7 @@
 
 import time
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -9,7 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from matcher.capacity.signals import SIGNAL_TYPES, Signal
+from matcher.capacity.impact import Line, Ranked, rank, summary_lines
+from matcher.capacity.signals import SIGNAL_TYPES
 from matcher.data.db.store import DatabaseNotInitialisedError
 from matcher.data.issues import RoundImportError
 from matcher.services.capacity import capacity_of, signals_json
@@ -18,6 +20,7 @@ out = Console()
 # Messages are never wrapped mid-sentence: they end up in logs and in other programs too.
 err = Console(stderr=True, soft_wrap=True)
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
+TOP = 15  # lines and signals shown without --all
 
 
 def capacity(
@@ -38,6 +41,17 @@ def capacity(
     out_file: Annotated[
         Path | None, typer.Option("--out", help="Also write the signals as JSON to this file.")
     ] = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="Compute the signals with only the history before this date (YYYY-MM-DD).",
+        ),
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="List every signal, not only the ones that matter.")
+    ] = False,
 ) -> None:
     """Forecast demand, lay it against certified capacity and list the capacity signals."""
     if (round_dir is None) == (db is None):
@@ -46,7 +60,8 @@ def capacity(
     started = time.perf_counter()
     try:
         with err.status("Forecasting demand and checking capacity ..."):
-            run = capacity_of(round_dir, db, horizon=horizon)
+            day = as_of.date() if as_of is not None else None
+            run = capacity_of(round_dir, db, horizon=horizon, as_of_date=day)
     except RoundImportError as exc:
         err.print(f"[bold red]The round cannot be read:[/] {len(exc.errors)} problem(s).")
         for issue in exc.errors[:20]:
@@ -56,6 +71,9 @@ def capacity(
     except DatabaseNotInitialisedError as exc:
         err.print(f"[bold red]No round to analyse:[/] {exc}")
         raise typer.Exit(1) from None
+    except ValueError as exc:
+        err.print(f"[bold red]Cannot analyse:[/] {exc}")
+        raise typer.Exit(2) from None
     seconds = time.perf_counter() - started
     signals = run.report.signals
     text = signals_json(run.report)
@@ -64,19 +82,36 @@ def capacity(
     if as_json:
         typer.echo(text)
         return
-    _print_table(signals)
+    ranked = rank(run.report, run.round_)
+    lines = summary_lines(ranked, run.round_)
+    _print_summary(lines if show_all else lines[:TOP])
+    _print_table(ranked if show_all else ranked[:TOP])
+    if not show_all and len(ranked) > TOP:
+        out.print(f"The {TOP} that affect most clients of {len(ranked)}; --all lists every one.")
     counts = Counter(s.type for s in signals)
     summary = ", ".join(f"{counts.get(t, 0)} {t}" for t in SIGNAL_TYPES)
     out.print(f"{len(signals)} signals for {run.source} ({summary}) in {seconds:.1f} s.")
 
 
-def _print_table(signals: list[Signal]) -> None:
-    table = Table(title="Capacity signals", show_lines=False)
-    for column in ("severity", "signal", "intervention", "area", "month", "value", "threshold"):
+def _print_summary(lines: list[Line]) -> None:
+    table = Table(title="What matters first: one line per intervention and area")
+    table.add_column("clients", justify="right", no_wrap=True)
+    table.add_column("summary", overflow="fold")
+    for line in lines:
+        table.add_row(str(line.clients), line.text)
+    out.print(table)
+
+
+def _print_table(ranked: list[Ranked]) -> None:
+    table = Table(title="Capacity signals, largest impact first", show_lines=False)
+    for column in ("clients", "severity", "signal", "intervention", "area", "month", "value",
+                   "threshold"):  # fmt: skip
         table.add_column(column, no_wrap=True)
     table.add_column("detail and action", overflow="fold")
-    for s in signals:
+    for r in ranked:
+        s = r.signal
         table.add_row(
+            str(r.impact.clients),
             f"[{SEVERITY_STYLE.get(s.severity, '')}]{s.severity}[/]",
             s.type,
             s.intervention_id,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from matcher.capacity.as_of import as_of
 from matcher.capacity.report import CapacityReport, analyse
 from matcher.capacity.settings import CapacitySettings
 from matcher.data.reader import read_round
@@ -38,12 +39,21 @@ def capacity_of(
     horizon: int = 12,
     settings: CapacitySettings | None = None,
     today: date | None = None,
+    as_of_date: date | None = None,
 ) -> CapacityRun:
-    """Analyse the round as of its round date (or today when its policy has none)."""
+    """Analyse the round as of its round date (or today when its policy has none), or as
+    it was known on ``as_of_date`` (only the history before it; capacity.as_of)."""
     source, round_ = load_round(round_dir, db)
     base = (settings or CapacitySettings()).model_dump()
     settings = CapacitySettings.model_validate({**base, "horizon_months": horizon})
     round_date = round_.effective_policy().round_date or today or date.today()
+    if as_of_date is not None:
+        if as_of_date > round_date:
+            raise ValueError(
+                f"--as-of {as_of_date.isoformat()} lies after the round date "
+                f"{round_date.isoformat()}: there is no history of it yet."
+            )
+        round_, round_date = as_of(round_, as_of_date), as_of_date
     return CapacityRun(source, round_, analyse(round_, round_date, settings))
 
 
