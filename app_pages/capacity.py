@@ -1,5 +1,6 @@
-"""Capacity: utilisation or shortfall per intervention × area, the demand forecast with its
-intervals, the signals with their actions, concentration and expiring certificates."""
+"""Capacity: utilisation or shortfall per intervention × area, the signals that matter first
+(the full list one click away), the demand forecast with its intervals, simulated waits
+beside the formula's, concentration and expiring certificates."""
 
 import altair as alt
 import streamlit as st
@@ -18,7 +19,7 @@ st.caption(
     "· load at the upper 80% of the forecast, against certified capacity"
 )
 
-signals = views.signals(report)
+signals = views.signals(report, round_)
 counts = signals["severity"].value_counts()
 columns = st.columns(4)
 columns[0].metric("Signals", f"{len(signals):,}")
@@ -48,17 +49,25 @@ heatmap = (
 )
 st.altair_chart(heatmap, width="stretch")
 
-st.subheader("Signals, most severe first")
+st.subheader("What matters first")
+st.caption("One line per intervention and area, the most clients affected first.")
 st.dataframe(
-    signals,
+    views.summary(report, round_),
     hide_index=True,
-    column_config={
-        "detail": st.column_config.TextColumn(width="large"),
-        "action": st.column_config.TextColumn(width="large"),
-    },
+    column_config={"summary": st.column_config.TextColumn(width="large")},
     height=320,
 )
-download_buttons(signals, "signals")
+with st.expander(f"All {len(signals):,} signals, largest impact first"):
+    st.dataframe(
+        signals,
+        hide_index=True,
+        column_config={
+            "detail": st.column_config.TextColumn(width="large"),
+            "action": st.column_config.TextColumn(width="large"),
+        },
+        height=320,
+    )
+    download_buttons(signals, "signals")
 if tbtf:
     found = int((signals["type"] == "too_big_to_fail").sum())
     st.caption(f"Too-big-to-fail checked: {found} signal(s) among those above.")
@@ -82,6 +91,10 @@ chart = (
     + base.mark_line(color="#c0392b", strokeDash=[4, 3]).encode(y="forecast:Q")
 )
 st.altair_chart(chart, width="stretch")
+
+st.subheader("Waiting time: simulation and formula")
+st.caption(views.queue_caption(report, round_, picked))
+st.dataframe(views.waits(report, round_, picked), hide_index=True)
 
 left, right = st.columns(2)
 with left:

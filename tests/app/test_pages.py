@@ -148,10 +148,15 @@ def test_capacity_page_shows_signals_heatmap_and_forecast(
 ) -> None:
     app = open_page(monkeypatch, database(tmp_path, TINY), "capacity")
     headers = [s.value for s in app.subheader]
-    assert "Signals, most severe first" in headers
+    assert "What matters first" in headers
     assert "Demand forecast" in headers
+    assert "Waiting time: simulation and formula" in headers
     metrics = {m.label: m.value for m in app.metric}
-    signals = app.dataframe[0].value
+    summary, signals = app.dataframe[0].value, app.dataframe[1].value
+    assert list(signals["clients"]) == sorted(signals["clients"], reverse=True)
+    assert set(summary["intervention"]) == set(signals["intervention"])
+    waits = app.dataframe[2].value.set_index("figure")
+    assert {"median wait", "80th percentile", "95th percentile"} <= set(waits.index)
     assert metrics["Signals"] == f"{len(signals):,}"
     assert any("MASE" in c.value or "no backtest" in c.value for c in app.caption)
     assert "too_big_to_fail" not in set(signals["type"])  # on request only

@@ -180,9 +180,8 @@ def test_page_renders_on_the_demo(served_demo: str, page: Page, path: str, headi
 def test_capacity_page_shows_its_signals(served_demo: str, page: Page) -> None:
     page.goto(served_demo + "capacity")
     expect(page.get_by_role("heading", name="Capacity", exact=True)).to_be_visible(timeout=60_000)
-    expect(page.get_by_role("heading", name="Signals, most severe first")).to_be_visible(
-        timeout=120_000
-    )
+    expect(page.get_by_role("heading", name="What matters first")).to_be_visible(timeout=120_000)
+    expect(page.get_by_role("heading", name="Waiting time: simulation and formula")).to_be_visible()
     metric = page.get_by_test_id("stMetric").filter(has_text="Signals")
     expect(metric).to_contain_text(re.compile(r"[1-9]"))
     expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()

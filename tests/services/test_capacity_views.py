@@ -51,12 +51,24 @@ def test_expiring_certificates_by_hand(tiny: Tiny) -> None:
     assert not table["renewed"].any()
 
 
-def test_signals_are_sorted_most_severe_first(tiny: Tiny) -> None:
-    _, report = tiny
-    table = views.signals(report)
+def test_signals_are_ranked_by_clients_affected(tiny: Tiny) -> None:
+    round_, report = tiny
+    table = views.signals(report, round_)
     assert len(table) == len(report.signals)
-    order = [views.SEVERITY_ORDER[s] for s in table["severity"]]
-    assert order == sorted(order)
+    assert list(table["clients"]) == sorted(table["clients"], reverse=True)
+    lines = views.summary(report, round_)
+    assert set(zip(lines["intervention"], lines["area"], strict=True)) == set(
+        zip(table["intervention"], table["area"], strict=True)
+    )
+
+
+def test_waits_put_the_simulation_beside_the_formula(tiny: Tiny) -> None:
+    round_, report = tiny
+    iid = next(iter(report.forecasts))
+    table = views.waits(report, round_, iid).set_index("figure")
+    sim = table["simulated"]
+    assert sim["median wait"] <= sim["80th percentile"] <= sim["95th percentile"]
+    assert "places" in views.queue_caption(report, round_, iid)
 
 
 def test_forecast_has_history_then_intervals(tiny: Tiny) -> None:

@@ -9,11 +9,18 @@ from datetime import timedelta
 
 import pandas as pd
 
+from matcher.capacity.impact import rank, summary_lines
 from matcher.capacity.months import first_day, label
 from matcher.capacity.report import CapacityReport
+from matcher.capacity.shortage import shortage_of
+from matcher.capacity.signals import places_of
+from matcher.capacity.simulation import (
+    queue_case,
+    simulate,
+    steady_mean_wait,
+    steady_wait_quantile,
+)
 from matcher.domain import Round
-
-SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
 def utilisation(report: CapacityReport) -> pd.DataFrame:
@@ -74,15 +81,66 @@ def forecast_quality(report: CapacityReport, intervention_id: str) -> str:
     return f"{found.method}; {mase} over the last {found.backtest_months} months"
 
 
-def signals(report: CapacityReport) -> pd.DataFrame:
-    """Every signal, most severe first, with the action it asks for."""
-    rows = [s.as_dict() for s in report.signals]
+def signals(report: CapacityReport, round_: Round) -> pd.DataFrame:
+    """Every signal, largest impact first (clients, euros, weeks), with its action."""
+    rows = [
+        {
+            "clients": r.impact.clients,
+            "EUR a week": round(r.impact.euros_per_week),
+            "weeks": round(r.impact.weeks, 1),
+            **r.signal.as_dict(),
+        }
+        for r in rank(report, round_)
+    ]
     frame = pd.DataFrame(
         rows,
-        columns=["severity", "type", "intervention_id", "area", "month", "value", "threshold",
-                 "detail", "action"],
+        columns=["clients", "EUR a week", "weeks", "severity", "type", "intervention_id", "area",
+                 "month", "value", "threshold", "detail", "action"],
     )  # fmt: skip
     return frame.rename(columns={"intervention_id": "intervention"})
+
+
+def summary(report: CapacityReport, round_: Round) -> pd.DataFrame:
+    """One line per intervention and area with a signal, the most clients first."""
+    rows = [
+        {"intervention": x.intervention_id, "area": x.area, "clients": x.clients,
+         "EUR a week": round(x.euros_per_week), "weeks": round(x.weeks, 1), "summary": x.text}
+        for x in summary_lines(rank(report, round_), round_)
+    ]  # fmt: skip
+    columns = ["intervention", "area", "clients", "EUR a week", "weeks", "summary"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def waits(report: CapacityReport, round_: Round, intervention_id: str) -> pd.DataFrame:
+    """Waits from request to start (weeks) for the region's queue of the intervention: the
+    simulation beside the steady-state formula (Erlang C) and the fluid clearance."""
+    case = queue_case(report, round_, intervention_id)
+    simulated = simulate(case, runs=5)
+    places = places_of(report.projections, report.supply, report.queues).get(intervention_id)
+    fluid = shortage_of(places[0]).clearance_weeks if places else float("nan")
+    rows = [
+        {"figure": "median wait", "simulated": simulated.median,
+         "formula": steady_wait_quantile(case, 0.5)},
+        {"figure": "80th percentile", "simulated": simulated.p80,
+         "formula": steady_wait_quantile(case, 0.8)},
+        {"figure": "95th percentile", "simulated": simulated.p95,
+         "formula": steady_wait_quantile(case, 0.95)},
+        {"figure": "mean wait", "simulated": simulated.mean, "formula": steady_mean_wait(case)},
+        {"figure": "weeks to clear the backlog", "simulated": simulated.clear_weeks,
+         "formula": fluid},
+    ]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["figure", "simulated", "formula"])
+    return frame.round(1)
+
+
+def queue_caption(report: CapacityReport, round_: Round, intervention_id: str) -> str:
+    """The queue the waits table simulates, in words."""
+    c = queue_case(report, round_, intervention_id)
+    return (
+        f"{c.places} places, {c.running} in care and {c.backlog} waiting now, "
+        f"{c.arrivals_per_week:.1f} requests a week, {c.care_weeks:.0f} weeks of care on "
+        f"average; formula: Erlang C (steady state) and the fluid clearance; inf = never"
+    )
 
 
 def concentration(report: CapacityReport, round_: Round) -> pd.DataFrame:
