@@ -3,6 +3,7 @@ steady intervention, firing on the short, flooded, concentrated and expiring one
 
 import pytest
 
+from matcher.capacity.as_of import as_of
 from matcher.capacity.report import CapacityReport, analyse
 from matcher.capacity.settings import CapacitySettings
 from tests.capacity.build import ROUND_DATE
@@ -40,3 +41,20 @@ def test_the_short_one_is_under_supplied_and_concentrated(report: CapacityReport
 
 def test_the_flooded_one_is_over_supplied_and_expiring(report: CapacityReport) -> None:
     assert kinds(report, "FLOOD") == {"over_supply", "certification_expiry"}
+
+
+def test_as_of_keeps_only_what_was_known_then() -> None:
+    round_ = crafted_round()
+    day = ROUND_DATE.replace(month=3, day=1)
+    earlier = as_of(round_, day)
+    assert earlier.effective_policy().round_date == day
+    assert all(h.received_on < day for h in earlier.history or ())
+    assert all(h.ended_on is None or h.ended_on < day for h in earlier.history or ())
+    # Care that started before the day and ran past it is a running award then.
+    running = {
+        h.request_id
+        for h in round_.history or ()
+        if h.started_on and h.started_on < day and (h.ended_on is None or h.ended_on >= day)
+    }
+    assert {a.request_id for a in earlier.awards or ()} == running
+    assert analyse(earlier, day, CapacitySettings(tbtf_max_providers=0)).signals

@@ -63,6 +63,32 @@ def test_concentration_and_expiry_are_found(demo_signals: list[dict[str, object]
     assert of_type(demo_signals, "certification_expiry")
 
 
+def test_the_summary_leads_with_the_most_clients_and_all_lists_every_signal(
+    demo_signals: list[dict[str, object]],
+) -> None:
+    short = runner.invoke(app, ["capacity", str(DEMO)], env={"COLUMNS": "200"})
+    assert short.exit_code == 0, short.output
+    assert "What matters first" in short.stdout
+    assert f"of {len(demo_signals)}; --all lists every one" in short.stdout
+    clients = [int(line.split("│")[1]) for line in short.stdout.splitlines()
+               if line.startswith("│") and line.split("│")[1].strip().isdigit()]  # fmt: skip
+    summary = clients[: len(clients) // 2]
+    assert summary == sorted(summary, reverse=True)
+    full = runner.invoke(app, ["capacity", str(DEMO), "--all"], env={"COLUMNS": "200"})
+    assert "--all lists every one" not in full.stdout
+
+
+def test_as_of_uses_only_the_history_before_the_date() -> None:
+    result = runner.invoke(app, ["capacity", str(DEMO), "--as-of", "2026-01-01", "--json"])
+    assert result.exit_code == 0, result.output
+    signals = json.loads(result.stdout)
+    assert signals
+    assert all(str(s["month"]) >= "2026-01" for s in signals)
+    late = runner.invoke(app, ["capacity", str(DEMO), "--as-of", "2030-01-01"])
+    assert late.exit_code == 2
+    assert "lies after the round date" in late.stderr
+
+
 def test_round_directory_or_database_but_not_neither(tmp_path: Path) -> None:
     result = runner.invoke(app, ["capacity"])
     assert result.exit_code == 2

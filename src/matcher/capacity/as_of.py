@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from matcher.domain import Award, HistoryRecord, Request, Round, Urgency
 
+CENT = Decimal("0.01")
+
 
 def as_of(round_: Round, day: date) -> Round:
     """The round known on ``day`` (the round date becomes ``day``)."""
@@ -49,7 +51,7 @@ def as_of(round_: Round, day: date) -> Round:
                     request_id=h.request_id,
                     provider_id=h.provider_id,
                     intervention_id=h.intervention_id,
-                    tariff=sum(known, Decimal(0)) / len(known)
+                    tariff=(sum(known, Decimal(0)) / len(known)).quantize(CENT)
                     if known
                     else floor.get(h.intervention_id, Decimal(0)),
                     units=h.units,
