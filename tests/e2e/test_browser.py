@@ -181,12 +181,18 @@ def test_capacity_page_shows_its_signals(served_demo: str, page: Page) -> None:
     page.goto(served_demo + "capacity")
     expect(page.get_by_role("heading", name="Capacity", exact=True)).to_be_visible(timeout=60_000)
     expect(page.get_by_role("heading", name="What matters first")).to_be_visible(timeout=120_000)
-    expect(page.get_by_role("heading", name="Waiting time: simulation and formula")).to_be_visible()
+    waits = page.get_by_role("heading", name="Waiting time: simulation and formula")
+    expect(waits).to_be_visible()
     metric = page.get_by_test_id("stMetric").filter(has_text="Signals")
     expect(metric).to_contain_text(re.compile(r"[1-9]"))
     expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
     screenshot(page, "capacity")
+    page.get_by_text(re.compile(r"^All [\d,]+ signals, largest impact first$")).click()
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(4)  # summary, all, waits, HHI
+    waits.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SCREENSHOTS / "capacity-waits.png"))
 
 
 def test_whatif_runs_a_provider_exit_side_by_side(served_demo: str, page: Page) -> None:
