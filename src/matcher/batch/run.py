@@ -112,8 +112,11 @@ def run_batch(
 ) -> BatchOutcome:
     """Match every open request of the round; awards are never re-matched (they are not open)."""
     emit = on_event or (lambda _event: None)
-    # "auto" is the round policy's solver (MatchSettings resolves it).
-    solver = MatchSettings.from_policy(round_.effective_policy(), solver=settings.solver).solver
+    # "auto" is the round policy's solver (MatchSettings resolves it); any other name goes to
+    # the workers as given (an unknown one fails there, as a failed part).
+    solver = settings.solver
+    if solver == "auto":
+        solver = MatchSettings.from_policy(round_.effective_policy()).solver.value
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     base = build_problem(round_)
