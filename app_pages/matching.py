@@ -8,7 +8,7 @@ from app_pages.components import download_buttons, run_with_progress, show_run_s
 from app_pages.state import cached_open_requests, db_url, forget_round, require_round, who
 from matcher.data.db.audit import OverrideEntry
 from matcher.data.db.awarding import AwardRefusedError
-from matcher.matching.engine import SOLVERS
+from matcher.matching import SOLVERS
 from matcher.services.round_session import (
     DEFAULT_TIME_LIMIT,
     RoundResult,
@@ -34,7 +34,7 @@ policy_limit = round_.effective_policy().time_limit_seconds
 time_limit = middle.number_input(
     "Time limit (s)", min_value=1.0, max_value=600.0, value=min(DEFAULT_TIME_LIMIT, policy_limit)
 )
-solver = right.selectbox("Solver", ["auto", *SOLVERS])
+solver = right.selectbox("Solver", list(SOLVERS))
 scope = choices[label]
 st.caption(f"Round date {round_day(round_).isoformat()} · awards are dated on it")
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from app_pages.components import download_buttons, run_with_progress
 from app_pages.state import db_url, require_round, version, who
-from matcher.matching.engine import SOLVERS
+from matcher.matching import SOLVERS
 from matcher.scenarios.errors import ScenarioError
 from matcher.scenarios.run import RunSettings
 from matcher.services.whatif_form import (
@@ -219,7 +219,7 @@ left, middle, right, save = st.columns([1, 1, 1, 1], vertical_alignment="bottom"
 time_limit = left.number_input(
     "Time limit per run (s)", 1.0, 600.0, DEFAULT_TIME_LIMIT, key="whatif_limit"
 )
-solver = middle.selectbox("Solver", ["auto", *SOLVERS], key="whatif_solver")
+solver = middle.selectbox("Solver", list(SOLVERS), key="whatif_solver")
 with_outlook = right.checkbox(
     "Capacity outlook (about 3 s a run)", value=True, key="whatif_outlook"
 )

@@ -49,7 +49,7 @@ from matcher.domain import (
     Urgency,
 )
 from matcher.domain.entities import MAX_TARIFF
-from matcher.matching.engine import MatchOutcome, match_round
+from matcher.matching import MatchOutcome, match_round
 
 BENCH = Path("/work/shared/bench/gap")
 DAY = date(2026, 1, 5)

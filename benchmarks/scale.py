@@ -13,7 +13,7 @@ child (native solver memory included), next to the resident size after drawing t
 
     python benchmarks/scale.py --sizes 1000,5000,20000 --solvers highs,scip,cp-sat,cbc
 
-Columns: build = build_problem seconds; solve = solve_problem seconds (decompose + stages);
+Columns: build = build_problem seconds; solve = matcher.matching.solve seconds (decompose + stages);
 wall = build + solve; gap = largest relative stage gap; placed = requests matched; greedy =
 the hand-matching baseline (matcher.matching.greedy) on the same problem.
 """
@@ -49,11 +49,14 @@ from matcher.domain import (
     Unit,
     Urgency,
 )
-from matcher.matching.build import build_problem
-from matcher.matching.engine import solve_problem
-from matcher.matching.greedy import greedy_matches
-from matcher.matching.problem import MatchingProblem
-from matcher.matching.stages import CLASS_STAGES
+from matcher.matching import (
+    CLASS_STAGES,
+    MatchingProblem,
+    MatchSettings,
+    build_problem,
+    greedy_matches,
+    solve,
+)
 
 DAY = date(2026, 3, 2)
 N_INTERVENTIONS = 10
@@ -244,7 +247,7 @@ def run_one(size: int, solver: str, seed: int, time_limit: float, threads: int) 
     problem = build_problem(round_)
     build_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
-    outcome = solve_problem(problem, solver=solver, time_limit=time_limit, threads=threads)
+    outcome = solve(problem, MatchSettings(solver=solver, time_limit=time_limit, threads=threads))
     solve_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
     greedy = greedy_matches(problem)

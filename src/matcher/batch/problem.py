@@ -14,8 +14,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from matcher.matching.formulation import Part
-from matcher.matching.problem import IntArray, Limit, MatchingProblem
+from matcher.matching import IntArray, Limit, MatchingProblem, Part
 
 
 @dataclass(frozen=True)

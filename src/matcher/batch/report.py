@@ -15,8 +15,7 @@ from typing import Any
 
 from matcher.batch.run import BatchOutcome
 from matcher.data.db.runs import ChangeRow, ProposalRow
-from matcher.matching.explain import Explanation
-from matcher.matching.problem import UNIT_SCALE
+from matcher.matching import UNIT_SCALE, Explanation
 
 
 def euros(cents: int) -> Decimal:

@@ -17,13 +17,20 @@ from distributed import Client
 from matcher.batch.problem import BatchProblem, with_change_penalty
 from matcher.batch.solve import PartResult, bundles, solve_on
 from matcher.domain import Round
-from matcher.matching.backends.base import StageStatus
-from matcher.matching.build import build_problem
-from matcher.matching.decompose import split
-from matcher.matching.engine import DEFAULT_SOLVER, MatchOutcome, StageTotal
-from matcher.matching.explain import Explanation, explain_outcome
-from matcher.matching.problem import MatchingProblem
-from matcher.matching.stages import CLASS_STAGES, COST_STAGE
+from matcher.matching import (
+    CLASS_STAGES,
+    COST_STAGE,
+    Explanation,
+    MatchingProblem,
+    MatchOutcome,
+    MatchSettings,
+    MatchStatus,
+    StageStatus,
+    StageTotal,
+    build_problem,
+    explain_outcome,
+    split,
+)
 
 Event = Callable[[dict[str, Any]], None]
 # Without pins a part always has an answer (the greedy start); these mean the solver broke.
@@ -105,7 +112,11 @@ def run_batch(
 ) -> BatchOutcome:
     """Match every open request of the round; awards are never re-matched (they are not open)."""
     emit = on_event or (lambda _event: None)
-    solver = DEFAULT_SOLVER if settings.solver == "auto" else settings.solver
+    # "auto" is the round policy's solver (MatchSettings resolves it); any other name goes to
+    # the workers as given (an unknown one fails there, as a failed part).
+    solver = settings.solver
+    if solver == "auto":
+        solver = MatchSettings.from_policy(round_.effective_policy()).solver.value
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     base = build_problem(round_)
@@ -184,7 +195,7 @@ def as_match_outcome(outcome: BatchOutcome) -> MatchOutcome:
     plain = MatchingProblem(**{f.name: getattr(problem, f.name) for f in fields(MatchingProblem)})
     return MatchOutcome(
         problem=plain,
-        status=outcome.status,
+        status=MatchStatus(outcome.status),
         chosen=outcome.chosen,
         stages=outcome.stages,
         solver=outcome.solver,

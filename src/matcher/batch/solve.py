@@ -18,10 +18,15 @@ import numpy.typing as npt
 from distributed import Client, as_completed
 
 from matcher.batch.problem import BatchProblem, restrict
-from matcher.matching.backends.base import StageStatus
-from matcher.matching.engine import backend_named
-from matcher.matching.formulation import Part, whole
-from matcher.matching.stages import CLASS_STAGES, StageRecord, solve_part
+from matcher.matching import (
+    CLASS_STAGES,
+    Part,
+    StageRecord,
+    StageStatus,
+    backend_named,
+    solve_part,
+    whole,
+)
 
 BUNDLE_PAIRS = 5_000
 

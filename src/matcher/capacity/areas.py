@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from matcher.domain import Round
-from matcher.matching.geo import haversine_km
+from matcher.matching import haversine_km
 
 REGION = "region"
 

@@ -23,9 +23,7 @@ from matcher.capacity.settings import CapacitySettings
 from matcher.capacity.signals import TOO_BIG_TO_FAIL, Signal
 from matcher.domain import Award, Intervention, Offer, Request, Round, Urgency
 from matcher.domain.money import match_cost_cents
-from matcher.matching.engine import StageTotal, match_round
-from matcher.matching.problem import BASE_WEIGHT
-from matcher.matching.stages import COST_STAGE
+from matcher.matching import BASE_WEIGHT, COST_STAGE, MatchSettings, StageTotal, match_round
 
 
 @dataclass(frozen=True)
@@ -141,9 +139,13 @@ def displacement(
     reduced = without_provider(round_, provider_id, round_date, only)
     if not reduced.requests:
         return []
-    outcome = match_round(
-        reduced, solver=settings.tbtf_solver, time_limit=settings.tbtf_time_limit_seconds
+    # tbtf_solver "auto" is the round policy's solver (MatchSettings resolves it).
+    match = MatchSettings.from_policy(
+        reduced.effective_policy(),
+        solver=settings.tbtf_solver,
+        time_limit=settings.tbtf_time_limit_seconds,
     )
+    outcome = match_round(reduced, settings=match)
     if outcome.status not in ("optimal", "feasible"):
         raise RuntimeError(
             f"re-matching the clients of {provider_id} failed ({outcome.status}): {outcome.message}"

@@ -16,7 +16,7 @@ from matcher.batch.run import BatchSettings, Event
 from matcher.data.db.lock import BatchAlreadyRunningError
 from matcher.data.db.store import DatabaseNotInitialisedError
 from matcher.domain.money import to_cents
-from matcher.matching.engine import SOLVERS
+from matcher.matching import SOLVERS
 from matcher.services.batch import BatchSolveError, run_nightly
 from matcher.services.rounds import NoRoundStoredError
 

@@ -9,7 +9,6 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +22,7 @@ from matcher.cli import capacity as capacity_cli
 from matcher.cli import whatif as whatif_cli
 from matcher.data.db.store import DatabaseNotEmptyError, DatabaseNotInitialisedError
 from matcher.data.issues import Issue, RoundImportError
+from matcher.matching import Solver
 from matcher.services import matching, rounds
 
 app = typer.Typer(
@@ -123,16 +123,6 @@ def demo(
         f"Wrote a demo region to {out_dir}: {len(round_.providers)} providers, "
         f"{len(round_.interventions)} interventions, {len(round_.requests)} open requests."
     )
-
-
-class Solver(StrEnum):
-    """The solvers `matcher match` can use; auto is the benchmarked default."""
-
-    AUTO = "auto"
-    HIGHS = "highs"
-    SCIP = "scip"
-    CP_SAT = "cp-sat"
-    CBC = "cbc"
 
 
 EXIT_INFEASIBLE = 3

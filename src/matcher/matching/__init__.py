@@ -1,5 +1,100 @@
 """Matching: build, solve, validate, explain and recommend. Imports only the domain.
 
-The optimisation core takes a :class:`~matcher.domain.Round` and returns plain typed data; it
-never touches a UI, a command line or the database.
+This module is the package's public face: code outside ``matcher.matching`` imports from
+here and never from its submodules. The core takes a :class:`~matcher.domain.Round` and
+returns plain typed data; it never touches a UI, a command line or the database.
+
+- :class:`MatchSettings` (solver, time limit, threads, gap), built once per run with
+  ``MatchSettings.from_policy``; the solver a :class:`Solver`, ``auto`` resolved there only.
+- :func:`solve` (a built problem, settings, a :class:`Runner`) -> :class:`MatchResult`;
+  :func:`match_round` builds the round and solves it in this process. Tests and callers
+  that held ``matcher.matching.engine.match_round`` call ``matcher.matching.match_round``.
 """
+
+from matcher.matching.backends.base import StageStatus
+from matcher.matching.build import (
+    active_awards,
+    build_problem,
+    open_requests,
+    round_date_of,
+    units_of,
+)
+from matcher.matching.decompose import split
+from matcher.matching.engine import (
+    MatchOutcome,
+    MatchResult,
+    MatchStatus,
+    Progress,
+    StageTotal,
+    match_round,
+    solve,
+)
+from matcher.matching.explain import Explanation, explain_outcome
+from matcher.matching.formulation import Part, whole
+from matcher.matching.geo import haversine_km
+from matcher.matching.greedy import greedy_matches
+from matcher.matching.overrides import Overrides, Pair
+from matcher.matching.problem import BASE_WEIGHT, UNIT_SCALE, IntArray, Limit, MatchingProblem
+from matcher.matching.recommend import Recommendation, recommend
+from matcher.matching.runner import LocalRunner, Runner, backend_named
+from matcher.matching.settings import DEFAULT_SOLVER, SOLVERS, MatchSettings, Solver
+from matcher.matching.stages import (
+    CLASS_STAGES,
+    COST_STAGE,
+    PartSolution,
+    StageRecord,
+    solve_part,
+)
+
+
+def model_text(problem: MatchingProblem, fmt: str) -> str:
+    """The first stage's model of the whole round as ``lp`` or ``mps`` text (--export-model)."""
+    from matcher.matching.backends.ortools_mb import first_stage_text
+
+    return first_stage_text(problem, fmt)
+
+
+__all__ = [
+    "BASE_WEIGHT",
+    "CLASS_STAGES",
+    "COST_STAGE",
+    "DEFAULT_SOLVER",
+    "SOLVERS",
+    "UNIT_SCALE",
+    "Explanation",
+    "IntArray",
+    "Limit",
+    "LocalRunner",
+    "MatchOutcome",
+    "MatchResult",
+    "MatchSettings",
+    "MatchStatus",
+    "MatchingProblem",
+    "Overrides",
+    "Pair",
+    "Part",
+    "PartSolution",
+    "Progress",
+    "Recommendation",
+    "Runner",
+    "Solver",
+    "StageRecord",
+    "StageStatus",
+    "StageTotal",
+    "active_awards",
+    "backend_named",
+    "build_problem",
+    "explain_outcome",
+    "greedy_matches",
+    "haversine_km",
+    "match_round",
+    "model_text",
+    "open_requests",
+    "recommend",
+    "round_date_of",
+    "solve",
+    "solve_part",
+    "split",
+    "units_of",
+    "whole",
+]

@@ -19,11 +19,12 @@ import numpy as np
 from matcher.domain import Round
 from matcher.matching.build import build_problem
 from matcher.matching.decompose import split
-from matcher.matching.engine import MatchOutcome, backend_named
+from matcher.matching.engine import MatchOutcome
 from matcher.matching.geo import haversine_km
 from matcher.matching.overrides import Overrides
 from matcher.matching.problem import LimitKind, MatchingProblem, Rejection, RejectReason
 from matcher.matching.room import Room, euros, unit_words, volume
+from matcher.matching.runner import backend_named
 from matcher.matching.stages import solve_part
 
 # Re-solves tried per request before giving up on finding a change.

@@ -1,49 +1,39 @@
 """Match one round: build, split into parts, run the stages on each part, add up.
 
-This is the function every face calls (``matcher match``, the app, the batch, what-if).
+``solve`` is the one pipeline every face calls (``matcher match``, the app, the batch,
+what-if, too-big-to-fail); the runner says where the parts are solved.
 """
 
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
 
 from matcher.domain import Round
-from matcher.domain.policy import DEFAULT_MIP_GAP
-from matcher.matching.backends.base import Backend, StageStatus
+from matcher.matching.backends.base import StageStatus
 from matcher.matching.build import build_problem
 from matcher.matching.decompose import split
 from matcher.matching.formulation import Part
 from matcher.matching.overrides import Overrides
 from matcher.matching.problem import MatchingProblem, PinConflict
-from matcher.matching.stages import CLASS_STAGES, COST_STAGE, PartSolution, solve_part
-
-# "auto" is HiGHS through MathOpt, chosen from benchmarks/scale.py, benchmarks/gap.py and the
-# demo region (figures in benchmarks/README.md): the tightest bounds and the best incumbents
-# on scarce rounds, where CP-SAT and SCIP stay further from the optimum in the same time.
-DEFAULT_SOLVER = "auto"
-SOLVERS = ("auto", "highs", "scip", "cp-sat", "cbc")
+from matcher.matching.runner import LocalRunner, Runner, backend_named
+from matcher.matching.settings import MatchSettings, Solver
+from matcher.matching.stages import CLASS_STAGES, COST_STAGE, PartSolution
 
 Progress = Callable[[int, int], None]
 
 
-def backend_named(name: str) -> Backend:
-    """The backend for a solver name; ``auto`` is the benchmarked default."""
-    if name in ("auto", "highs"):
-        from matcher.matching.backends.mathopt_highs import MathOptHighsBackend
+class MatchStatus(StrEnum):
+    """How a match ended (equal to its plain string, as the faces show it)."""
 
-        return MathOptHighsBackend()
-    if name == "cbc":
-        from matcher.matching.backends.pulp_cbc import PulpBackend
-
-        backend: Backend = PulpBackend()
-        return backend
-    from matcher.matching.backends.ortools_mb import ModelBuilderBackend
-
-    return ModelBuilderBackend(name)
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    ERROR = "error"
 
 
 @dataclass(frozen=True)
@@ -57,11 +47,14 @@ class StageTotal:
 
 
 @dataclass(frozen=True)
-class MatchOutcome:
-    """The result of one round: chosen pairs, status, stage totals and timings."""
+class MatchResult:
+    """The result of one round: chosen pairs, status, stage totals and timings.
+
+    The gap rule (``gap``) is the same for every face: the largest relative stage gap.
+    """
 
     problem: MatchingProblem
-    status: str
+    status: MatchStatus
     chosen: npt.NDArray[np.int64]
     stages: tuple[StageTotal, ...]
     solver: str
@@ -111,44 +104,55 @@ def match_round(
     overrides: Overrides | None = None,
     progress: Progress | None = None,
     mip_gap: float | None = None,
-) -> MatchOutcome:
-    """Solve a round to the lexicographic optimum (or the best found within the time limit).
+    settings: MatchSettings | None = None,
+) -> "MatchResult":
+    """Build and solve a round to the lexicographic optimum (or the best found in time).
 
-    ``mip_gap`` (default: the policy's) is the relative gap at which a stage counts as solved.
+    ``settings`` when given, else the round's policy with these overrides (``auto`` = the
+    policy's solver; ``mip_gap`` default the policy's).
     """
     started = time.perf_counter()
     overrides = overrides or Overrides()
+    if settings is None:
+        settings = MatchSettings.from_policy(
+            round_.effective_policy(),
+            solver=solver,
+            time_limit=time_limit,
+            threads=threads,
+            mip_gap=mip_gap,
+        )
     problem = build_problem(round_, overrides)
-    return solve_problem(
+    return solve(
         problem,
-        solver=solver,
-        time_limit=time_limit or round_.effective_policy().time_limit_seconds,
-        threads=threads,
+        settings,
+        _local(progress),
         previous=overrides.previous,
-        progress=progress,
         started=started,
-        rel_gap=round_.effective_policy().mip_gap if mip_gap is None else mip_gap,
     )
 
 
-def solve_problem(
+def solve(
     problem: MatchingProblem,
-    solver: str = "auto",
-    time_limit: float = 60.0,
-    threads: int = 1,
+    settings: MatchSettings,
+    runner: Runner | None = None,
+    *,
     previous: frozenset[tuple[str, str]] = frozenset(),
-    progress: Progress | None = None,
+    warm: npt.NDArray[np.bool_] | None = None,
+    parts: list[Part] | None = None,
     started: float | None = None,
-    rel_gap: float = DEFAULT_MIP_GAP,
-) -> MatchOutcome:
-    """Solve an already built problem part by part."""
+) -> "MatchResult":
+    """Solve a built problem part by part on the runner (default: this process).
+
+    ``warm`` (a start per pair) or ``previous`` (last round's pairs) seed the solver;
+    ``parts`` is ``split(problem)`` when the caller has it already.
+    """
     started = time.perf_counter() if started is None else started
-    name = solver
+    name = settings.solver.value
     build_seconds = time.perf_counter() - started
     if problem.pin_conflicts:
         return _outcome(
             problem,
-            "infeasible",
+            MatchStatus.INFEASIBLE,
             [],
             name,
             started,
@@ -157,31 +161,18 @@ def solve_problem(
             _conflict_message(problem.pin_conflicts),
             problem.pin_conflicts,
         )
-    backend = backend_named(name)
-    deadline = started + time_limit
-    parts = split(problem)
-    warm = _warm_start(problem, previous)
+    runner = runner or _local(None)
+    deadline = started + settings.time_limit
+    parts = split(problem) if parts is None else parts
+    if warm is None:
+        warm = _warm_start(problem, previous)
     solutions: list[PartSolution] = []
-    pairs_left = sum(p.cols.size for p in parts)
-    for done, part in enumerate(parts):
-        # Each part gets a share of the time left in proportion to its size.
-        now = time.perf_counter()
-        part_deadline = now + max(deadline - now, 0.0) * part.cols.size / max(pairs_left, 1)
-        pairs_left -= part.cols.size
-        solution = solve_part(
-            problem,
-            part,
-            backend,
-            part_deadline,
-            threads,
-            None if warm is None else warm[part.cols],
-            rel_gap,
-        )
+    for index, solution in runner.run(problem, parts, settings, deadline, warm):
         if solution.status is StageStatus.INFEASIBLE:
-            conflicts = pinned_limit_conflicts(problem, part)
+            conflicts = pinned_limit_conflicts(problem, parts[index])
             return _outcome(
                 problem,
-                "infeasible",
+                MatchStatus.INFEASIBLE,
                 [],
                 name,
                 started,
@@ -193,24 +184,41 @@ def solve_problem(
         if solution.status in (StageStatus.ERROR, StageStatus.NO_SOLUTION):
             return _outcome(
                 problem,
-                "error",
+                MatchStatus.ERROR,
                 [],
                 name,
                 started,
                 build_seconds,
                 len(parts),
-                solution.message or "the solver failed",
+                f"part {index} failed: {solution.message or solution.status.value}",
             )
         solutions.append(solution)
-        if progress is not None:
-            progress(done + 1, len(parts))
-    status = "optimal" if all(s.status is StageStatus.OPTIMAL for s in solutions) else "feasible"
+    solved = all(s.status is StageStatus.OPTIMAL for s in solutions)
+    status = MatchStatus.OPTIMAL if solved else MatchStatus.FEASIBLE
     return _outcome(problem, status, solutions, name, started, build_seconds, len(parts))
+
+
+def solve_problem(
+    problem: MatchingProblem,
+    solver: str = "auto",
+    time_limit: float = 60.0,
+    threads: int = 1,
+    previous: frozenset[tuple[str, str]] = frozenset(),
+    progress: Progress | None = None,
+) -> "MatchResult":
+    """The earlier entry of ``solve`` (keyword arguments instead of MatchSettings)."""
+    settings = MatchSettings(solver=Solver(solver), time_limit=time_limit, threads=threads)
+    return solve(problem, settings, _local(progress), previous=previous)
+
+
+def _local(progress: Progress | None) -> LocalRunner:
+    # backend_named is looked up when a part is solved, so a test may replace it here.
+    return LocalRunner(progress, lambda name: backend_named(name))
 
 
 def _outcome(
     problem: MatchingProblem,
-    status: str,
+    status: MatchStatus,
     solutions: list[PartSolution],
     solver: str,
     started: float,
@@ -218,7 +226,7 @@ def _outcome(
     n_parts: int,
     message: str = "",
     conflicts: tuple[PinConflict, ...] = (),
-) -> MatchOutcome:
+) -> MatchResult:
     chosen = (
         np.sort(np.concatenate([s.chosen for s in solutions])).astype(np.int64)
         if solutions
@@ -235,7 +243,7 @@ def _outcome(
         if stage != COST_STAGE and not records and objective == 0:
             continue
         totals.append(StageTotal(stage, objective, bound, proven))
-    return MatchOutcome(
+    return MatchResult(
         problem=problem,
         status=status,
         chosen=chosen,
@@ -306,3 +314,7 @@ def _conflict_message(conflicts: tuple[PinConflict, ...]) -> str:
     return "the pinned matches contradict each other or the round: " + "; ".join(
         c.detail for c in conflicts
     )
+
+
+# The earlier name of MatchResult, kept for callers (and tests) written against it.
+MatchOutcome = MatchResult

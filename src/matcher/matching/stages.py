@@ -8,8 +8,9 @@ lexicographic (models/matching.md). Each stage starts from the previous stage's 
 which is feasible for it.
 """
 
+import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -156,9 +157,8 @@ def solve_part(
             )
         if result.status is StageStatus.FEASIBLE:
             status = StageStatus.FEASIBLE
-        records.append(
-            StageRecord(name, result.status, result.objective, result.bound, result.seconds)
-        )
+        record = StageRecord(name, result.status, result.objective, result.bound, result.seconds)
+        records.append(with_trivial_bound(problem, part, record))
         x = result.x
     assert x is not None
     return PartSolution(part.cols[x].astype(np.int64), tuple(records), status)
@@ -207,3 +207,24 @@ def _whole_class(
         return None
     members = np.unique(requests)
     return int(problem.weight[members].sum()), frozenset(members.tolist())
+
+
+def with_trivial_bound(problem: MatchingProblem, part: Part, record: StageRecord) -> StageRecord:
+    """The record with the tighter of the solver's bound and a trivial one (one rule, every face).
+
+    A stage that ran out of time may come back without a bound (NaN), or with one that says
+    nothing (HiGHS reports about 1e20 before its first LP). Both are valid bounds, so the
+    tighter one is kept: every request of the class placed (a placement stage), or each
+    request at its cheapest pair or unplaced, whichever is lower (the cost stage).
+    """
+    requests, local = np.unique(problem.pair_request[part.cols], return_inverse=True)
+    if record.name in CLASS_STAGES:
+        k = CLASS_STAGES.index(record.name)
+        trivial = float(problem.weight[requests][problem.urgency_rank[requests] == k].sum())
+        bound = trivial if not math.isfinite(record.bound) else min(record.bound, trivial)
+    else:
+        cheapest = np.zeros(requests.size, dtype=np.int64)
+        np.minimum.at(cheapest, local, problem.pair_objective[part.cols])
+        trivial = float(cheapest.sum())
+        bound = trivial if not math.isfinite(record.bound) else max(record.bound, trivial)
+    return replace(record, bound=bound)

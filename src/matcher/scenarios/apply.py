@@ -24,7 +24,7 @@ from matcher.domain import (
     Round,
 )
 from matcher.domain.entities import MAX_CAPACITY, MAX_TARIFF
-from matcher.matching.build import open_requests, round_date_of
+from matcher.matching import open_requests, round_date_of
 from matcher.scenarios.changes import (
     AnyChange,
     BudgetChange,

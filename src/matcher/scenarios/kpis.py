@@ -13,8 +13,7 @@ from collections.abc import Iterable, Mapping
 from pydantic import BaseModel, ConfigDict
 
 from matcher.domain import ALL_INTERVENTIONS, Round, Urgency
-from matcher.matching.build import active_awards, round_date_of, units_of
-from matcher.matching.engine import MatchOutcome
+from matcher.matching import MatchOutcome, active_awards, round_date_of, units_of
 from matcher.scenarios.outlook import Outlook
 
 URGENT = frozenset({Urgency.CRISIS.rank, Urgency.HIGH.rank})

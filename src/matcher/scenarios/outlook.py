@@ -14,9 +14,7 @@ from matcher.capacity.areas import REGION
 from matcher.capacity.report import analyse
 from matcher.capacity.settings import CapacitySettings
 from matcher.domain import Award, Round
-from matcher.matching.build import round_date_of
-from matcher.matching.engine import MatchOutcome
-from matcher.matching.problem import UNIT_SCALE
+from matcher.matching import UNIT_SCALE, MatchOutcome, round_date_of
 
 # A signal as compared between runs: type, intervention, area, month, severity.
 SignalKey = tuple[str, str, str, str, str]

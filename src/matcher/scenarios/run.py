@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from matcher.domain import Round
-from matcher.matching.engine import match_round
+from matcher.matching import MatchSettings, match_round
 from matcher.scenarios.apply import apply_scenario
 from matcher.scenarios.kpis import Kpis, compute_kpis
 from matcher.scenarios.outlook import SignalKey, outlook
@@ -52,9 +52,14 @@ def run_scenario(round_: Round, scenario: Scenario, settings: RunSettings) -> Ru
     """Apply the scenario, match the round, compute its KPIs."""
     started = time.perf_counter()
     edited = apply_scenario(round_, scenario)
-    outcome = match_round(
-        edited, solver=settings.solver, time_limit=settings.time_limit, threads=settings.threads
+    # "auto" is the edited round's policy solver (MatchSettings resolves it).
+    match = MatchSettings.from_policy(
+        edited.effective_policy(),
+        solver=settings.solver,
+        time_limit=settings.time_limit,
+        threads=settings.threads,
     )
+    outcome = match_round(edited, settings=match)
     view = outlook(edited, outcome) if settings.outlook else None
     return RunResult(
         name=scenario.name,

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from matcher.domain import Round
-from matcher.matching.recommend import recommend
+from matcher.matching import recommend
 
 COLUMNS = [
     "rank",

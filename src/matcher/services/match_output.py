@@ -17,9 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from matcher.matching.engine import MatchOutcome
-from matcher.matching.explain import Explanation
-from matcher.matching.problem import UNIT_SCALE
+from matcher.matching import UNIT_SCALE, Explanation, MatchOutcome
 
 ASSIGNMENT_COLUMNS = (
     "request_id",

@@ -15,14 +15,19 @@ from typing import Any
 
 from matcher.data.reader import read_round
 from matcher.domain import Round
-from matcher.matching.backends.base import StageTask
-from matcher.matching.engine import SOLVERS, MatchOutcome, Progress, match_round
-from matcher.matching.explain import explain_outcome
-from matcher.matching.formulation import whole
-from matcher.matching.overrides import Overrides
-from matcher.matching.problem import MatchingProblem
-from matcher.matching.recommend import Recommendation, recommend
-from matcher.matching.stages import stage_objectives
+from matcher.matching import (
+    SOLVERS,
+    MatchingProblem,
+    MatchOutcome,
+    MatchSettings,
+    Overrides,
+    Progress,
+    Recommendation,
+    explain_outcome,
+    match_round,
+    model_text,
+    recommend,
+)
 from matcher.services.match_output import (
     assignment_rows,
     summary_of,
@@ -127,13 +132,14 @@ def match(
     re-solves the request's part up to a few times, so on a large round it costs minutes.
     """
     out_dir = Path(out_dir)
-    if solver == "auto":
-        solver = round_.effective_policy().solver
     check_arguments(out_dir, solver, export_model)
+    settings = MatchSettings.from_policy(
+        round_.effective_policy(), solver=solver, time_limit=time_limit, threads=threads
+    )
     overrides = read_overrides(overrides_file, round_) if overrides_file else Overrides()
     previous = read_previous(previous_file) if previous_file else frozenset()
     overrides = Overrides(pins=overrides.pins, forbids=overrides.forbids, previous=previous)
-    outcome = solve(round_, solver, time_limit, threads, overrides, progress)
+    outcome = solve(round_, settings, overrides, progress)
     if export_model is not None:
         write_model(outcome.problem, Path(export_model))
     summary = summary_of(
@@ -146,7 +152,7 @@ def match(
         started = time.perf_counter()
         # The change search re-solves; it gets at most half the solve's own time limit, so
         # a run never takes much more than one and a half times what the user asked for.
-        limit = time_limit or round_.effective_policy().time_limit_seconds
+        limit = settings.time_limit
         explanation = explain_outcome(
             round_,
             outcome,
@@ -167,10 +173,8 @@ def match(
 
 def check_arguments(out_dir: Path, solver: str, export_model: Path | None) -> None:
     """Refuse arguments that cannot work before any time is spent solving."""
-    if solver != "auto" and solver not in SOLVERS:
-        raise MatchArgumentError(
-            f"unknown solver {solver!r}; use auto or one of {', '.join(SOLVERS)}"
-        )
+    if solver not in SOLVERS:
+        raise MatchArgumentError(f"unknown solver {solver!r}; use one of {', '.join(SOLVERS)}")
     if out_dir.exists() and not out_dir.is_dir():
         raise MatchArgumentError(f"{out_dir} exists and is not a directory")
     if export_model is not None and Path(export_model).suffix.lower() not in MODEL_FORMATS:
@@ -178,36 +182,20 @@ def check_arguments(out_dir: Path, solver: str, export_model: Path | None) -> No
 
 
 def solve(
-    round_: Round,
-    solver: str,
-    time_limit: float | None,
-    threads: int,
-    overrides: Overrides,
-    progress: Progress | None,
+    round_: Round, settings: MatchSettings, overrides: Overrides, progress: Progress | None
 ) -> MatchOutcome:
     """match_round, with a missing solver package reported as such."""
     try:
-        return match_round(
-            round_,
-            solver=solver,
-            time_limit=time_limit,
-            threads=threads,
-            overrides=overrides,
-            progress=progress,
-        )
+        return match_round(round_, settings=settings, overrides=overrides, progress=progress)
     except ImportError as exc:
-        raise SolverUnavailableError(f"the solver {solver} is not available: {exc}") from exc
+        raise SolverUnavailableError(
+            f"the solver {settings.solver} is not available: {exc}"
+        ) from exc
 
 
 def write_model(problem: MatchingProblem, path: Path) -> None:
     """The first stage's model of the whole round (one part, undecomposed) as LP or MPS."""
-    from matcher.matching.backends.ortools_mb import export_model
-
-    part = whole(problem)
-    _, objective, maximize = stage_objectives(problem, part)[0]
-    task = StageTask(problem, part, objective, maximize, (), None, 0.0, 1)
-    lp, mps = export_model(task)
-    text = mps if path.suffix.lower() == ".mps" else lp
+    text = model_text(problem, "mps" if path.suffix.lower() == ".mps" else "lp")
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, staging = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

@@ -16,7 +16,7 @@ from pathlib import Path
 from matcher.data.issues import Issue, RoundImportError
 from matcher.data.sources import RawTable, SourceError, read_csv
 from matcher.domain import Round
-from matcher.matching.overrides import Overrides, Pair
+from matcher.matching import Overrides, Pair
 
 OVERRIDE_COLUMNS = ("request_id", "provider_id", "action")
 PREVIOUS_COLUMNS = ("request_id", "provider_id")

@@ -18,10 +18,15 @@ from matcher.data.db.audit import OverrideEntry, record_overrides, record_run, u
 from matcher.data.db.awarding import AwardedLine, AwardLine, write_awards
 from matcher.data.db.engine import database_url, make_engine
 from matcher.domain import Round
-from matcher.matching.engine import MatchOutcome, match_round
-from matcher.matching.explain import Explanation, explain_outcome
-from matcher.matching.overrides import Overrides
-from matcher.matching.problem import UNIT_SCALE
+from matcher.matching import (
+    UNIT_SCALE,
+    Explanation,
+    MatchOutcome,
+    MatchSettings,
+    Overrides,
+    explain_outcome,
+    match_round,
+)
 
 # The demo round is scarce and hard: the app solves with a short limit and says so.
 DEFAULT_TIME_LIMIT = 20.0
@@ -148,13 +153,11 @@ def solve(
 
     if progress is not None:
         progress("Building the model", 0.05)
-    outcome = match_round(
-        round_,
-        solver=solver,
-        time_limit=time_limit,
-        overrides=overrides,
-        progress=solving,
+    # "auto" is the round policy's solver (MatchSettings resolves it).
+    settings = MatchSettings.from_policy(
+        round_.effective_policy(), solver=solver, time_limit=time_limit
     )
+    outcome = match_round(round_, settings=settings, overrides=overrides, progress=solving)
     explanation = None
     if outcome.status in ("optimal", "feasible"):
         if progress is not None:

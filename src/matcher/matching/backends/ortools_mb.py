@@ -21,6 +21,7 @@ from ortools.linear_solver.python import model_builder as mb
 
 from matcher.matching.backends.base import StageResult, StageStatus, StageTask
 from matcher.matching.formulation import LinearModel, linear_model
+from matcher.matching.problem import MatchingProblem
 
 SOLVER_NAMES = {"scip": "scip", "cp-sat": "sat"}
 
@@ -128,3 +129,14 @@ def export_model(task: StageTask) -> tuple[str, str]:
     """The stage model as LP and MPS text, for inspection with any solver."""
     model = build_model(linear_model(task.problem, task.part, task.must_place), task)
     return model.export_to_lp_string(False), model.export_to_mps_string(False)
+
+
+def first_stage_text(problem: MatchingProblem, fmt: str) -> str:
+    """The first stage of the whole round (one part, undecomposed) as ``lp`` or ``mps`` text."""
+    from matcher.matching.formulation import whole
+    from matcher.matching.stages import stage_objectives
+
+    part = whole(problem)
+    _, objective, maximize = stage_objectives(problem, part)[0]
+    lp, mps = export_model(StageTask(problem, part, objective, maximize, (), None, 0.0, 1))
+    return mps if fmt == "mps" else lp
