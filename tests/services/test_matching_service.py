@@ -12,6 +12,7 @@ from pulp.apis import coin_api
 
 from matcher.data.issues import RoundImportError
 from matcher.data.reader import read_round
+from matcher.matching import MatchStatus
 from matcher.matching.engine import match_round
 from matcher.services import match_output, matching, rounds
 from matcher.services.match_output import ASSIGNMENT_COLUMNS, SUMMARY_KEYS, UNASSIGNED_COLUMNS
@@ -283,7 +284,7 @@ def test_a_stage_stopped_without_a_bound_reports_the_gap_as_unknown() -> None:
     unproven = replace(
         outcome, stages=(*outcome.stages[:-1], replace(cost, bound=float("nan"), proven=False))
     )
-    summary = match_output.summary_of(replace(unproven, status="feasible"))
+    summary = match_output.summary_of(replace(unproven, status=MatchStatus.FEASIBLE))
     assert summary["bound"] is None
     assert summary["gap"] is None
     assert match_output.summary_of(outcome)["gap"] == 0
