@@ -37,7 +37,14 @@ from matcher.matching.overrides import Overrides, Pair
 from matcher.matching.problem import BASE_WEIGHT, UNIT_SCALE, IntArray, Limit, MatchingProblem
 from matcher.matching.recommend import Recommendation, recommend
 from matcher.matching.runner import LocalRunner, Runner, backend_named
-from matcher.matching.settings import DEFAULT_SOLVER, SOLVERS, MatchSettings, Solver
+from matcher.matching.settings import (
+    DEFAULT_SOLVER,
+    SOLVERS,
+    MatchSettings,
+    Solver,
+    UnknownSolverError,
+    solver_named,
+)
 from matcher.matching.stages import (
     CLASS_STAGES,
     COST_STAGE,
@@ -81,6 +88,7 @@ __all__ = [
     "StageRecord",
     "StageStatus",
     "StageTotal",
+    "UnknownSolverError",
     "active_awards",
     "backend_named",
     "build_problem",
@@ -94,6 +102,7 @@ __all__ = [
     "round_date_of",
     "solve",
     "solve_part",
+    "solver_named",
     "split",
     "units_of",
     "whole",

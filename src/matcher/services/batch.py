@@ -31,6 +31,7 @@ from matcher.data.db.runs import (
 )
 from matcher.data.db.store import is_empty, load_round
 from matcher.domain import Policy, Round
+from matcher.matching import UnknownSolverError
 from matcher.services.rounds import NoRoundStoredError
 
 # Test hook: seconds to sleep inside the write transaction, after every row is written and
@@ -95,7 +96,7 @@ def run_nightly(
                     settings = replace(settings, workers=max(worker_count(client), 1))
                 try:
                     outcome = run_batch(round_, previous, settings, client, emit)
-                except PartFailedError as exc:
+                except (PartFailedError, UnknownSolverError) as exc:
                     raise BatchSolveError(f"{exc}; nothing was written") from exc
             if outcome.status not in SOLVED:
                 raise BatchSolveError(f"{outcome.message}; nothing was written")
