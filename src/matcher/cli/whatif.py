@@ -5,18 +5,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from matcher.cli.console import err, out, print_issues
 from matcher.data.issues import RoundImportError
 from matcher.scenarios.compare import Comparison, KpiRow
 from matcher.scenarios.errors import ScenarioError
 from matcher.scenarios.run import RunSettings
 from matcher.services import scenarios as service
-
-out = Console()
-err = Console(stderr=True, soft_wrap=True)  # never wrap messages mid-sentence
 
 
 def whatif(
@@ -56,9 +53,7 @@ def whatif(
         round_ = service.load_round(round_dir)
         scenarios = service.collect_scenarios(scenario_files or [], sweep or [])
     except RoundImportError as exc:
-        for issue in exc.errors[:20]:
-            err.print(f"  {issue}", markup=False, highlight=False)
-        err.print(f"[bold red]{round_dir} cannot be read:[/] {len(exc.errors)} problem(s).")
+        print_issues(exc.errors, title=f"{round_dir} cannot be read", limit=20)
         raise typer.Exit(1) from None
     except (ScenarioError, ValueError) as exc:
         err.print(f"[bold red]Scenario refused:[/] {exc}", highlight=False)

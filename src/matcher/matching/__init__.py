@@ -17,7 +17,6 @@ from matcher.matching.build import (
     build_problem,
     open_requests,
     round_date_of,
-    units_of,
 )
 from matcher.matching.decompose import split
 from matcher.matching.engine import (
@@ -34,7 +33,14 @@ from matcher.matching.formulation import Part, whole
 from matcher.matching.geo import haversine_km
 from matcher.matching.greedy import greedy_matches
 from matcher.matching.overrides import Overrides, Pair
-from matcher.matching.problem import BASE_WEIGHT, UNIT_SCALE, IntArray, Limit, MatchingProblem
+from matcher.matching.problem import (
+    BASE_WEIGHT,
+    UNIT_SCALE,
+    IntArray,
+    Limit,
+    MatchingProblem,
+    units_of,
+)
 from matcher.matching.recommend import Recommendation, recommend
 from matcher.matching.runner import LocalRunner, Runner, backend_named
 from matcher.matching.settings import (

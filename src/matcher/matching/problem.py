@@ -6,6 +6,7 @@ that models of 100,000 pairs are built without a Python loop per variable. The n
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
 import numpy as np
@@ -20,6 +21,11 @@ UNIT_SCALE = 100
 SHARE_SCALE = 1000
 # Points of one placed request in a priority stage; waiting adds to it (policy.aging).
 BASE_WEIGHT = 10
+
+
+def units_of(value: Decimal) -> int:
+    """Weekly volume in hundredths of a unit (exact: the contract allows two decimals)."""
+    return int(value * UNIT_SCALE)
 
 
 class LimitKind(StrEnum):
