@@ -17,6 +17,7 @@ from typing import Any
 from matcher.data.reader import read_round
 from matcher.domain import Round
 from matcher.scenarios.compare import Comparison, compare
+from matcher.scenarios.files import load_scenarios
 from matcher.scenarios.run import (
     BASELINE,
     Progress,
@@ -25,7 +26,7 @@ from matcher.scenarios.run import (
     run_on_dask,
     run_serial,
 )
-from matcher.scenarios.scenario import Scenario, load_scenarios
+from matcher.scenarios.scenario import Scenario
 from matcher.scenarios.sweep import sweep_scenarios
 
 
