@@ -14,12 +14,14 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from matcher.cli import batch as batch_cli
 from matcher.cli import capacity as capacity_cli
 from matcher.cli import whatif as whatif_cli
+from matcher.data.db.engine import StorageError, redacted_url
 from matcher.data.db.store import DatabaseNotEmptyError, DatabaseNotInitialisedError
 from matcher.data.issues import Issue, RoundImportError
 from matcher.matching import Solver
@@ -30,6 +32,7 @@ app = typer.Typer(
     help="Matching and capacity planning for the social domain (Wmo, Jeugdwet).",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,  # a traceback's local variables may hold client data
 )
 db_app = typer.Typer(help="Create and upgrade the database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -53,7 +56,7 @@ WARNINGS_SHOWN = 20
 def db_init(db: DbOption = None) -> None:
     """Create the database schema, or upgrade it to the newest version."""
     url, revision = rounds.init_database(db)
-    out.print(f"Database ready at {_safe(url)} (schema version {revision}).")
+    out.print(f"Database ready at {redacted_url(url)} (schema version {revision}).")
 
 
 @app.command("import")
@@ -77,7 +80,7 @@ def import_(
         _print_issues(exc.errors, title=f"{path} was not imported", limit=None)
         err.print(f"[bold red]Nothing was imported:[/] {len(exc.errors)} problem(s) to fix first.")
         raise typer.Exit(1) from None
-    except (DatabaseNotEmptyError, DatabaseNotInitialisedError) as exc:
+    except (DatabaseNotEmptyError, DatabaseNotInitialisedError, StorageError) as exc:
         err.print(f"[bold red]Nothing was imported:[/] {exc}")
         raise typer.Exit(1) from None
     if outcome.warnings:
@@ -86,7 +89,8 @@ def import_(
         )
     counts = ", ".join(f"{n} {table}" for table, n in outcome.record.counts.items())
     out.print(
-        f"Imported {path} into {_safe(outcome.url)} (import {outcome.record.import_id}): {counts}."
+        f"Imported {path} into {redacted_url(outcome.url)} "
+        f"(import {outcome.record.import_id}): {counts}."
     )
 
 
@@ -101,7 +105,7 @@ def export(
     """Write the stored round as a round directory of CSV files, or as one Excel workbook."""
     try:
         round_ = rounds.export_round(out_dir, db)
-    except DatabaseNotInitialisedError as exc:
+    except (DatabaseNotInitialisedError, StorageError) as exc:
         err.print(f"[bold red]Nothing was exported:[/] {exc}")
         raise typer.Exit(1) from None
     out.print(f"Exported {len(round_.requests)} requests and the rest of the round to {out_dir}.")
@@ -370,11 +374,11 @@ def _print_issues(issues: tuple[Issue, ...], *, title: str, limit: int | None) -
     for column in ("file", "row", "column", "what is wrong"):
         table.add_column(column, overflow="fold")
     for issue in shown:
-        table.add_row(
-            issue.file,
+        table.add_row(  # escaped: a cell's value may look like Rich markup (`[/]`)
+            escape(issue.file),
             "" if issue.row is None else str(issue.row),
-            issue.column or "",
-            issue.message,
+            escape(issue.column or ""),
+            escape(issue.message),
         )
     err.print(table)
     hidden = len(issues) - len(shown)
@@ -382,15 +386,6 @@ def _print_issues(issues: tuple[Issue, ...], *, title: str, limit: int | None) -
         per_file = Counter(i.file for i in issues[len(shown) :])
         more = ", ".join(f"{n} in {f}" for f, n in per_file.items())
         err.print(f"... and {hidden} more ({more}); --all-warnings lists them all.")
-
-
-def _safe(url: str) -> str:
-    """The URL without a password, fit to print."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        credentials, host = rest.split("@", 1)
-        return f"{scheme}://{credentials.split(':', 1)[0]}@{host}"
-    return url
 
 
 def run() -> None:

@@ -54,12 +54,17 @@ DEFAULT_MIP_GAP = 0.0001
 SolverName = Literal["auto", "cp-sat", "highs", "scip", "cbc"]
 
 
+EARLIEST_ROUND_DATE = date(1900, 1, 1)
+LATEST_ROUND_DATE = date(2999, 12, 31)
+
+
 class Policy(BaseModel):
     """Policy of one matching round."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    round_date: date | None = Field(
+    # Bounded so date arithmetic (horizons, forecasts, ages) never runs past year 9999.
+    round_date: Annotated[date, Field(ge=EARLIEST_ROUND_DATE, le=LATEST_ROUND_DATE)] | None = Field(
         default=None, description="Date the round is held; defaults to the day it runs."
     )
     weights: Weights = Field(default_factory=Weights)
