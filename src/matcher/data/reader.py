@@ -119,10 +119,9 @@ def _sources(
                 issues.append(_two_sheets(path, name, found))
                 unreadable.add(name)
         single = {name: found[0] for name, found in sheets.items() if len(found) == 1}
-        for name, raw in single.items():
-            if name in wanted:
-                issues.extend(raw.formula_issues())
         policy_sheet = single.pop("policy", None)
+        if policy_sheet is not None:
+            issues.extend(policy_sheet.formula_issues())
         tables = {name: raw for name, raw in single.items() if name in wanted}
         policy = None if policy_sheet is None else policy_from_sheet(policy_sheet, issues)
         return tables, unreadable, policy
@@ -157,6 +156,7 @@ def _read_table(
     spec: TableSpec, raw: RawTable, issues: list[Issue]
 ) -> list[tuple[int, Entity]] | None:
     """The rows of one table as entities; None when the header makes reading pointless."""
+    issues.extend(raw.formula_issues())
     position: dict[str, int] = {}
     header_ok = True
     known = set(spec.column_names)
@@ -181,7 +181,7 @@ def _read_table(
     with_formulas = {row for row, _ in raw.formulas}
     for number, cells in raw.rows:
         if number in with_formulas:
-            continue  # refused in _sources; the formula's value is unknown
+            continue  # refused above; the formula's value is unknown
         if any(c.strip() for c in cells[width:]):
             issues.append(Issue(raw.label, _too_many_cells(raw, cells, width), number))
             continue  # its cells have shifted: reading them would only add confusing errors

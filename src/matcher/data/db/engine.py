@@ -9,7 +9,6 @@ StorageError in plain words, without the statement, at the boundary of each use-
 """
 
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import DBAPIError
 
 DEFAULT_URL = "sqlite:///matcher.sqlite"
 ENV_VAR = "MATCHER_DB"
@@ -45,10 +44,14 @@ def make_engine(url: str) -> Engine:
 
 def redacted_url(url: str) -> str:
     """The URL with its password hidden, fit to print or show (`user:***@host`)."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:  # not a URL SQLAlchemy reads: hide whatever stands after `user:`
-        return re.sub(r"(://[^:/@]*:)[^/]*@", r"\1***@", url)
+    scheme, separator, rest = url.partition("://")
+    if not separator or "@" not in rest.split("?", 1)[0]:
+        return url
+    # The host never holds an `@`, a password may: the credentials end at the last one.
+    credentials, host = rest.split("?", 1)[0].rsplit("@", 1)
+    query = rest[len(credentials) + 1 + len(host) :]
+    user, colon, _ = credentials.partition(":")
+    return f"{scheme}://{user}{':***' if colon else ''}@{host}{query}"
 
 
 class StorageError(Exception):
@@ -76,8 +79,13 @@ def _withhold_driver_text(context: ExceptionContext) -> None:
     (`Key (client_ref)=(...) already exists`). SQLite's messages name columns, not values."""
     original = context.original_exception
     primary = getattr(getattr(original, "diag", None), "message_primary", None)
-    if primary:
-        original.args = (primary,)
+    if not primary:
+        return
+    full = str(original)
+    original.args = (primary,)
+    wrapped = context.sqlalchemy_exception  # its message copied the driver's text already
+    if wrapped is not None and wrapped.args and isinstance(wrapped.args[0], str):
+        wrapped.args = (wrapped.args[0].replace(full, primary), *wrapped.args[1:])
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
