@@ -96,3 +96,19 @@ def test_export_as_a_workbook_reads_back_as_the_same_round(db_url: str, tmp_path
     assert matcher("db", "init", "--db", f"sqlite:///{tmp_path / 'again.sqlite'}").exit_code == 0
     again = matcher("import", str(workbook), "--db", f"sqlite:///{tmp_path / 'again.sqlite'}")
     assert again.exit_code == 0, again.output
+
+
+def test_rich_markup_in_a_cell_is_printed_as_typed_in_the_error_table(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad"
+    shutil.copytree(TINY, bad)
+    providers = (bad / "providers.csv").read_text(encoding="utf-8").splitlines()
+    providers[1] = providers[1].replace("52.3801", "[/]52.[bold]38")
+    (bad / "providers.csv").write_text("\n".join(providers) + "\n", encoding="utf-8")
+    assert matcher("db", "init", "--db", sqlite_url).exit_code == 0
+
+    result = matcher("import", str(bad), "--db", sqlite_url)
+
+    assert result.exit_code == 1, result.output
+    assert "'[/]52.[bold]38' is not a number" in result.stderr

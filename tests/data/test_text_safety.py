@@ -137,7 +137,7 @@ def test_a_round_date_far_in_the_future_is_refused_in_words(tmp_path: Path) -> N
     text = policy.read_text(encoding="utf-8").replace("2026-11-23", "9999-11-23")
     policy.write_text(text, encoding="utf-8")
 
-    assert_error(directory, "policy.toml", None, "round_date", "at most 2999-12-31")
+    assert_error(directory, "policy.toml", None, "round_date", "from 1900-01-01 to 2999-12-31")
 
 
 def _issues(directory: Path) -> tuple:  # type: ignore[type-arg]

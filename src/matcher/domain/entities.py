@@ -16,12 +16,13 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     model_validator,
 )
 
 from matcher.domain.enums import Funding, Law, Segment, TeamKind, Unit, Urgency
 from matcher.domain.privacy import BSN_REFUSAL, is_valid_bsn
-from matcher.domain.text import text_problem
+from matcher.domain.text import entering, text_problem
 
 # Upper limits that catch typing errors (an extra zero, cents typed as euros) without
 # getting in the way of any real region.
@@ -30,20 +31,20 @@ MAX_CAPACITY = Decimal("1000000")
 MAX_AMOUNT = Decimal("10000000000")
 
 
-def _printable(value: str) -> str:
-    if problem := text_problem(value):
+def _printable(value: str, info: ValidationInfo) -> str:
+    if entering(info) and (problem := text_problem(value)):
         raise ValueError(problem)
     return value
 
 
-def _printable_id(value: str) -> str:
-    if problem := text_problem(value, identifier=True):
+def _printable_id(value: str, info: ValidationInfo) -> str:
+    if entering(info) and (problem := text_problem(value, identifier=True)):
         raise ValueError(problem)
     return value
 
 
-def _not_a_bsn(value: str) -> str:
-    if is_valid_bsn(value):
+def _not_a_bsn(value: str, info: ValidationInfo) -> str:
+    if entering(info) and is_valid_bsn(value):
         raise ValueError(BSN_REFUSAL)
     return value
 

@@ -10,6 +10,9 @@ refers to nothing, and the warning says why.
 """
 
 import unicodedata
+from typing import Any
+
+from pydantic import ValidationInfo
 
 # Joiners shape Arabic and Indic script and emoji: a name may hold them, an id may not.
 _JOINERS = frozenset({"\u200c", "\u200d"})
@@ -17,6 +20,15 @@ _JOINERS = frozenset({"\u200c", "\u200d"})
 # paragraph separators. Format characters (Cf) are refused too, the joiners in names excepted.
 _NEVER = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
 SHOWN_LENGTH = 40
+# Validation context for values read back from the database: they were checked when they
+# came in, under the rules of that day, and are loaded as they were stored, so a tightened
+# rule never makes a stored round unreadable (the next import applies it).
+STORED: dict[str, Any] = {"stored": True}
+
+
+def entering(info: ValidationInfo) -> bool:
+    """True unless the value is being loaded from storage (context STORED)."""
+    return not (info.context or {}).get("stored", False)
 
 
 def text_problem(value: str, *, identifier: bool = False) -> str | None:
