@@ -9,6 +9,7 @@ from typer.testing import CliRunner, Result
 from matcher.cli.main import app
 from matcher.data.reader import read_round
 from matcher.services.rounds import stored_round
+from tests.data.roundfiles import copy_tiny, set_cell
 from tests.paths import DEMO, TINY, files_of
 
 runner = CliRunner()
@@ -101,11 +102,8 @@ def test_export_as_a_workbook_reads_back_as_the_same_round(db_url: str, tmp_path
 def test_rich_markup_in_a_cell_is_printed_as_typed_in_the_error_table(
     sqlite_url: str, tmp_path: Path
 ) -> None:
-    bad = tmp_path / "bad"
-    shutil.copytree(TINY, bad)
-    providers = (bad / "providers.csv").read_text(encoding="utf-8").splitlines()
-    providers[1] = providers[1].replace("52.3801", "[/]52.[bold]38")
-    (bad / "providers.csv").write_text("\n".join(providers) + "\n", encoding="utf-8")
+    bad = copy_tiny(tmp_path)
+    set_cell(bad, "providers.csv", 2, "lat", "[/]52.[bold]38")
     assert matcher("db", "init", "--db", sqlite_url).exit_code == 0
 
     result = matcher("import", str(bad), "--db", sqlite_url)
