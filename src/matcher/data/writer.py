@@ -2,9 +2,11 @@
 
 Canonical means: UTF-8 without BOM, comma-separated, ``\\n`` line endings, columns in
 contract order, numbers without trailing zeros, ISO dates, lists joined by ``;``, empty
-cells for missing values. Writing is atomic per directory: files go to a temporary
-directory next to the target, which is then moved into place, so a crash leaves either the
-old directory or the complete new one.
+cells for missing values. Values are written exactly, formula-like text included: this is
+the data contract other programs and matcher itself read back (matcher.data.spreadsheet
+says where text is neutralised for spreadsheets instead). Writing is atomic per directory:
+files go to a temporary directory next to the target, which is then moved into place, so a
+crash leaves either the old directory or the complete new one.
 """
 
 import csv
