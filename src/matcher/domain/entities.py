@@ -80,7 +80,8 @@ TagList = tuple[Tag, ...]
 class Entity(BaseModel):
     """Base of all entities: immutable, unknown fields refused."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # A validation error never repeats the value: it may be a client reference.
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
 
 class Intervention(Entity):
