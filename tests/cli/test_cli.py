@@ -110,3 +110,13 @@ def test_rich_markup_in_a_cell_is_printed_as_typed_in_the_error_table(
 
     assert result.exit_code == 1, result.output
     assert "'[/]52.[bold]38' is not a number" in result.stderr
+
+
+def test_markup_in_a_typed_argument_is_printed_as_typed(sqlite_url: str) -> None:
+    assert matcher("db", "init", "--db", sqlite_url).exit_code == 0
+    assert matcher("import", str(TINY), "--db", sqlite_url).exit_code == 0
+
+    result = matcher("recommend", "R[/]x", "--db", sqlite_url)
+
+    assert result.exit_code == 1, result.output
+    assert "request R[/]x is not in the round" in result.stderr

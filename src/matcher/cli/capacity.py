@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from matcher.capacity.impact import Line, Ranked, rank, summary_lines
@@ -65,14 +66,14 @@ def capacity(
     except RoundImportError as exc:
         err.print(f"[bold red]The round cannot be read:[/] {len(exc.errors)} problem(s).")
         for issue in exc.errors[:20]:
-            err.print(f"  {issue.file} row {issue.row or '-'} {issue.column or ''}: "
-                      f"{issue.message}")  # fmt: skip
+            err.print(escape(f"  {issue.file} row {issue.row or '-'} {issue.column or ''}: "
+                             f"{issue.message}"))  # fmt: skip
         raise typer.Exit(1) from None
     except DatabaseNotInitialisedError as exc:
-        err.print(f"[bold red]No round to analyse:[/] {exc}")
+        err.print(f"[bold red]No round to analyse:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     except ValueError as exc:
-        err.print(f"[bold red]Cannot analyse:[/] {exc}")
+        err.print(f"[bold red]Cannot analyse:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
     seconds = time.perf_counter() - started
     signals = run.report.signals

@@ -81,7 +81,7 @@ def import_(
         err.print(f"[bold red]Nothing was imported:[/] {len(exc.errors)} problem(s) to fix first.")
         raise typer.Exit(1) from None
     except (DatabaseNotEmptyError, DatabaseNotInitialisedError, StorageError) as exc:
-        err.print(f"[bold red]Nothing was imported:[/] {exc}")
+        err.print(f"[bold red]Nothing was imported:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     if outcome.warnings:
         _print_issues(
@@ -106,7 +106,7 @@ def export(
     try:
         round_ = rounds.export_round(out_dir, db)
     except (DatabaseNotInitialisedError, StorageError) as exc:
-        err.print(f"[bold red]Nothing was exported:[/] {exc}")
+        err.print(f"[bold red]Nothing was exported:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     out.print(f"Exported {len(round_.requests)} requests and the rest of the round to {out_dir}.")
 
@@ -226,12 +226,12 @@ def match(
         err.print(f"[bold red]Nothing was matched:[/] {len(exc.errors)} problem(s) to fix first.")
         raise typer.Exit(1) from None
     except (DatabaseNotInitialisedError, rounds.NoRoundStoredError) as exc:
-        err.print(f"[bold red]Nothing was matched:[/] {exc}")
+        err.print(f"[bold red]Nothing was matched:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     except matching.MatchArgumentError as exc:
         raise typer.BadParameter(str(exc)) from None
     except matching.SolverUnavailableError as exc:
-        err.print(f"[bold red]Nothing was matched:[/] {exc}")
+        err.print(f"[bold red]Nothing was matched:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_SOLVER) from None
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
@@ -335,7 +335,7 @@ def recommend(
         rounds.NoRoundStoredError,
         matching.UnknownRequestError,
     ) as exc:
-        err.print(f"[bold red]No recommendation:[/] {exc}")
+        err.print(f"[bold red]No recommendation:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     if as_json:
         typer.echo(json.dumps([matching.recommendation_record(i) for i in items], indent=2))

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -61,7 +62,7 @@ def whatif(
         err.print(f"[bold red]{round_dir} cannot be read:[/] {len(exc.errors)} problem(s).")
         raise typer.Exit(1) from None
     except (ScenarioError, ValueError) as exc:
-        err.print(f"[bold red]Scenario refused:[/] {exc}", highlight=False)
+        err.print(f"[bold red]Scenario refused:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
     settings = RunSettings(solver=solver, time_limit=time_limit)
     try:
@@ -82,7 +83,7 @@ def whatif(
                 round_, scenarios, settings, scheduler=scheduler, workers=workers, progress=advance
             )
     except ScenarioError as exc:
-        err.print(f"[bold red]Scenario refused:[/] {exc}", highlight=False)
+        err.print(f"[bold red]Scenario refused:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
     if as_json:
         data = outcome.comparison.as_dict()
