@@ -10,6 +10,7 @@ audit with every run, award and override). Each page owns its other keys.
 import streamlit as st
 
 from matcher.data.db.engine import database_url
+from matcher.data.db.schema import TEXT_LENGTH
 
 st.set_page_config(page_title="matcher", page_icon=":material/handshake:", layout="wide")
 
@@ -19,7 +20,7 @@ if "who" not in st.session_state:
     st.session_state["who"] = "regisseur"
 
 with st.sidebar:
-    st.text_input("Your name (for the audit)", key="who")
+    st.text_input("Your name (for the audit)", key="who", max_chars=TEXT_LENGTH)
 
 pages = {
     "Round": [

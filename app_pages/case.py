@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app_pages.components import escape_markdown
 from app_pages.state import cached_open_requests, current_round, require_round
 from matcher.services.cases import ranked_providers
 
@@ -27,8 +28,9 @@ admissible = ranking[ranking["admissible"]]
 st.metric("Admissible providers", f"{len(admissible):,} of {len(ranking):,}")
 if not admissible.empty:
     best = admissible.iloc[0]
+    named = f"{escape_markdown(best['provider'])} {escape_markdown(best['provider name'])}"
     st.success(
-        f"Best: **{best['provider']} {best['provider name']}** at € {best['cost a week']:,.2f} "
+        f"Best: **{named}** at € {best['cost a week']:,.2f} "
         f"a week{'' if best['fits'] else ' (but has no room left now)'}"
     )
     st.bar_chart(

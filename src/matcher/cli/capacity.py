@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from matcher.capacity.impact import Line, Ranked, rank, summary_lines
@@ -63,10 +64,10 @@ def capacity(
         print_issues(exc.errors, title="The round cannot be read", limit=20)
         raise typer.Exit(1) from None
     except DatabaseNotInitialisedError as exc:
-        err.print(f"[bold red]No round to analyse:[/] {exc}")
+        err.print(f"[bold red]No round to analyse:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     except ValueError as exc:
-        err.print(f"[bold red]Cannot analyse:[/] {exc}")
+        err.print(f"[bold red]Cannot analyse:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
     seconds = time.perf_counter() - started
     signals = run.report.signals

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from matcher.data.issues import Issue
@@ -40,15 +41,15 @@ JsonOption = Annotated[
 def print_issues(issues: tuple[Issue, ...], *, title: str, limit: int | None) -> None:
     """The issues as a table on stderr, the first ``limit`` of them (all when None)."""
     shown = issues if limit is None else issues[:limit]
-    table = Table(title=title, show_lines=False, expand=False)
+    table = Table(title=escape(title), show_lines=False, expand=False)
     for column in ("file", "row", "column", "what is wrong"):
         table.add_column(column, overflow="fold")
     for issue in shown:
-        table.add_row(
-            issue.file,
+        table.add_row(  # escaped: a cell's value may look like Rich markup (`[/]`)
+            escape(issue.file),
             "" if issue.row is None else str(issue.row),
-            issue.column or "",
-            issue.message,
+            escape(issue.column or ""),
+            escape(issue.message),
         )
     err.print(table)
     hidden = len(issues) - len(shown)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from matcher.cli import batch as batch_cli
@@ -19,6 +20,7 @@ from matcher.cli import capacity as capacity_cli
 from matcher.cli import recommend as recommend_cli
 from matcher.cli import whatif as whatif_cli
 from matcher.cli.console import JsonOption, MatchDbOption, RoundArgument, err, out, print_issues
+from matcher.data.db.engine import StorageError, redacted_url
 from matcher.data.db.store import DatabaseNotEmptyError, DatabaseNotInitialisedError
 from matcher.data.issues import RoundImportError
 from matcher.matching import Solver
@@ -29,6 +31,7 @@ app = typer.Typer(
     help="Matching and capacity planning for the social domain (Wmo, Jeugdwet).",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,  # a traceback's local variables may hold client data
 )
 db_app = typer.Typer(help="Create and upgrade the database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -49,7 +52,7 @@ WARNINGS_SHOWN = 20
 def db_init(db: DbOption = None) -> None:
     """Create the database schema, or upgrade it to the newest version."""
     url, revision = rounds.init_database(db)
-    out.print(f"Database ready at {_safe(url)} (schema version {revision}).")
+    out.print(f"Database ready at {redacted_url(url)} (schema version {revision}).")
 
 
 @app.command("import")
@@ -73,8 +76,8 @@ def import_(
         print_issues(exc.errors, title=f"{path} was not imported", limit=None)
         err.print(f"[bold red]Nothing was imported:[/] {len(exc.errors)} problem(s) to fix first.")
         raise typer.Exit(1) from None
-    except (DatabaseNotEmptyError, DatabaseNotInitialisedError) as exc:
-        err.print(f"[bold red]Nothing was imported:[/] {exc}")
+    except (DatabaseNotEmptyError, DatabaseNotInitialisedError, StorageError) as exc:
+        err.print(f"[bold red]Nothing was imported:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     if outcome.warnings:
         print_issues(
@@ -82,7 +85,8 @@ def import_(
         )
     counts = ", ".join(f"{n} {table}" for table, n in outcome.record.counts.items())
     out.print(
-        f"Imported {path} into {_safe(outcome.url)} (import {outcome.record.import_id}): {counts}."
+        f"Imported {path} into {redacted_url(outcome.url)} "
+        f"(import {outcome.record.import_id}): {counts}."
     )
 
 
@@ -97,8 +101,8 @@ def export(
     """Write the stored round as a round directory of CSV files, or as one Excel workbook."""
     try:
         round_ = rounds.export_round(out_dir, db)
-    except DatabaseNotInitialisedError as exc:
-        err.print(f"[bold red]Nothing was exported:[/] {exc}")
+    except (DatabaseNotInitialisedError, StorageError) as exc:
+        err.print(f"[bold red]Nothing was exported:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     out.print(f"Exported {len(round_.requests)} requests and the rest of the round to {out_dir}.")
 
@@ -200,12 +204,12 @@ def match(
         err.print(f"[bold red]Nothing was matched:[/] {len(exc.errors)} problem(s) to fix first.")
         raise typer.Exit(1) from None
     except (DatabaseNotInitialisedError, rounds.NoRoundStoredError) as exc:
-        err.print(f"[bold red]Nothing was matched:[/] {exc}")
+        err.print(f"[bold red]Nothing was matched:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     except matching.MatchArgumentError as exc:
         raise typer.BadParameter(str(exc)) from None
     except matching.SolverUnavailableError as exc:
-        err.print(f"[bold red]Nothing was matched:[/] {exc}")
+        err.print(f"[bold red]Nothing was matched:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_SOLVER) from None
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
@@ -281,15 +285,6 @@ def _report_match(
         f"total cost EUR {summary['total_cost']:,.2f}, objective EUR {summary['objective']:,.2f}."
     )
     out.print(f"Wrote assignments.csv, unassigned.csv and summary.json to {out_dir}.")
-
-
-def _safe(url: str) -> str:
-    """The URL without a password, fit to print."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        credentials, host = rest.split("@", 1)
-        return f"{scheme}://{credentials.split(':', 1)[0]}@{host}"
-    return url
 
 
 def run() -> None:

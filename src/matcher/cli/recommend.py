@@ -4,6 +4,7 @@ import json
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from matcher.cli.console import JsonOption, MatchDbOption, RoundArgument, err, out, print_issues
@@ -37,7 +38,7 @@ def recommend(
         rounds.NoRoundStoredError,
         matching.UnknownRequestError,
     ) as exc:
-        err.print(f"[bold red]No recommendation:[/] {exc}")
+        err.print(f"[bold red]No recommendation:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     if as_json:
         typer.echo(json.dumps([matching.recommendation_record(i) for i in items], indent=2))

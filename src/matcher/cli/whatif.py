@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -56,7 +57,7 @@ def whatif(
         print_issues(exc.errors, title=f"{round_dir} cannot be read", limit=20)
         raise typer.Exit(1) from None
     except (ScenarioError, ValueError) as exc:
-        err.print(f"[bold red]Scenario refused:[/] {exc}", highlight=False)
+        err.print(f"[bold red]Scenario refused:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
     settings = RunSettings(solver=solver, time_limit=time_limit)
     try:
@@ -77,7 +78,7 @@ def whatif(
                 round_, scenarios, settings, scheduler=scheduler, workers=workers, progress=advance
             )
     except ScenarioError as exc:
-        err.print(f"[bold red]Scenario refused:[/] {exc}", highlight=False)
+        err.print(f"[bold red]Scenario refused:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
     if as_json:
         data = outcome.comparison.as_dict()
