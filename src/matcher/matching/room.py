@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.domain import ALL_INTERVENTIONS, Round, Unit
+from matcher.domain.money import euro_text
 from matcher.matching.problem import SHARE_SCALE, UNIT_SCALE, Limit, LimitKind, MatchingProblem
 
 URGENCY_NAMES = ("crisis", "high", "normal")
@@ -25,11 +26,8 @@ _UNIT_WORDS = {
 }
 
 
-def euros(cents: int) -> str:
-    """Cents as ``EUR 1234.50`` (no thousands separator, as in the import messages)."""
-    sign = "-" if cents < 0 else ""
-    cents = abs(int(cents))
-    return f"{sign}EUR {cents // 100}.{cents % 100:02d}"
+# Cents as "EUR 1234.50" in explanations (the one conversion lives in domain.money).
+euros = euro_text
 
 
 def volume(hundredths: int) -> str:

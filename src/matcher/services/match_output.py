@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from matcher.domain.money import cents_to_euros, euro_amount
 from matcher.matching import UNIT_SCALE, Explanation, MatchOutcome
 
 ASSIGNMENT_COLUMNS = (
@@ -53,8 +54,8 @@ Row = Sequence[str]
 
 
 def euros(cents: int) -> str:
-    """Cents as euros with two decimals (``378960`` -> ``3789.60``)."""
-    return str(Decimal(cents).scaleb(-2).quantize(Decimal("0.01")))
+    """Cents as euros with two decimals (``378960`` -> ``3789.60``), as the CSV files hold them."""
+    return str(cents_to_euros(cents))
 
 
 def units_text(hundredths: int) -> str:
@@ -129,9 +130,9 @@ def summary_of(outcome: MatchOutcome, **extra: Any) -> dict[str, Any]:
         "status": outcome.status,
         "n_requests": outcome.problem.n_requests,
         "n_assigned": int(outcome.chosen.size),
-        "total_cost": _money(outcome.total_cost_cents),
-        "objective": _money(outcome.objective_cents),
-        "bound": _money(outcome.bound_cents) if solved else None,
+        "total_cost": euro_amount(outcome.total_cost_cents),
+        "objective": euro_amount(outcome.objective_cents),
+        "bound": euro_amount(outcome.bound_cents) if solved else None,
         "gap": round(outcome.gap, 6) if solved and _bounds_known(outcome) else None,
         "solver": outcome.solver,
         "seconds": round(outcome.seconds, 3),
@@ -162,11 +163,6 @@ def summary_of(outcome: MatchOutcome, **extra: Any) -> dict[str, Any]:
 def _bounds_known(outcome: MatchOutcome) -> bool:
     """False when a stage stopped without a proven bound: the gap is then unknown, not 0."""
     return all(s.proven or math.isfinite(s.bound) for s in outcome.stages)
-
-
-def _money(cents: float) -> float | None:
-    """Cents as a JSON number of euros, rounded to the cent; None when not a number."""
-    return round(cents / 100, 2) if math.isfinite(cents) else None
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Sequence[Row]) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from matcher.data.reader import read_round
 from matcher.domain import Round
+from matcher.domain.money import euro_amount
 from matcher.matching import (
     SOLVERS,
     MatchingProblem,
@@ -230,7 +231,7 @@ def recommendation_record(item: Recommendation) -> dict[str, Any]:
     """One recommendation as plain JSON values: euros with two decimals, units as numbers."""
 
     def money(cents: int | None) -> float | None:
-        return None if cents is None else round(cents / 100, 2)
+        return None if cents is None else euro_amount(cents)
 
     return {
         "provider_id": item.provider_id,
