@@ -6,7 +6,6 @@ request gets its most decisive reason code and every reason in words; a placed o
 runner-up and the client's preference note, in ``detail``.
 """
 
-import math
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
@@ -148,7 +147,7 @@ def summary(
         "total_cost": euro_amount(int(outcome.problem.pair_cost[outcome.chosen].sum())),
         "objective": euro_amount(outcome.objective_cents),
         "bound": euro_amount(outcome.bound_cents) if solved else None,
-        "gap": round(outcome.gap, 6) if solved else None,
+        "gap": outcome.result.reported_gap,
         "solver": outcome.solver,
         "seconds": round(seconds, 3),
         "n_parts": outcome.n_parts,
@@ -161,16 +160,7 @@ def summary(
         "n_kept": sum(row.kept for row in rows),
         "change_penalty": euro_amount(outcome.change_penalty_cents),
         "change_term": euro_amount(outcome.change_cents),
-        "stages": [
-            {
-                "name": s.name,
-                "objective": s.objective,
-                "bound": s.bound if math.isfinite(s.bound) else None,
-                "proven": s.proven,
-                "unit": "cents" if s.name == "cost" else "points",
-            }
-            for s in outcome.stages
-        ],
+        "stages": [s.record() for s in outcome.stages],
         "timings": {k: round(v, 3) for k, v in outcome.seconds.items()},
         "message": outcome.message,
     }

@@ -186,19 +186,19 @@ def match(
 ) -> None:
     """Match the open requests of a round to providers and explain every decision."""
     source = _match_source(round_dir, db, export_model)
-    arguments: dict[str, Any] = {
-        "out_dir": out_dir,
-        "solver": solver.value,
-        "time_limit": time_limit,
-        "threads": threads,
-        "overrides_file": overrides,
-        "previous_file": previous,
-        "export_model": export_model,
-        "changes": changes,
-    }
     try:
         with _solving_progress() as progress:
-            summary = source(progress=progress, **arguments)
+            options = matching.MatchOptions(
+                solver=solver.value,
+                time_limit=time_limit,
+                threads=threads,
+                overrides_file=overrides,
+                previous_file=previous,
+                export_model=export_model,
+                progress=progress,
+                changes=changes,
+            )
+            summary = source(out_dir, options)
     except RoundImportError as exc:
         print_issues(exc.errors, title="The input has errors", limit=None)
         err.print(f"[bold red]Nothing was matched:[/] {len(exc.errors)} problem(s) to fix first.")
@@ -234,8 +234,8 @@ def _match_source(
         )
     if round_dir is not None:
         path = round_dir
-        return lambda **kw: matching.match_directory(path, **kw)
-    return lambda **kw: matching.match_database(db, **kw)
+        return lambda out, options: matching.match_directory(path, out, options)
+    return lambda out, options: matching.match_database(db, out, options)
 
 
 @contextmanager

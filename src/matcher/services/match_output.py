@@ -8,7 +8,6 @@ was, never a mix of old and new files.
 
 import csv
 import json
-import math
 import os
 import shutil
 import tempfile
@@ -133,23 +132,14 @@ def summary_of(outcome: MatchOutcome, **extra: Any) -> dict[str, Any]:
         "total_cost": euro_amount(outcome.total_cost_cents),
         "objective": euro_amount(outcome.objective_cents),
         "bound": euro_amount(outcome.bound_cents) if solved else None,
-        "gap": round(outcome.gap, 6) if solved and _bounds_known(outcome) else None,
+        "gap": outcome.reported_gap,
         "solver": outcome.solver,
         "seconds": round(outcome.seconds, 3),
     }
     summary.update(
         build_seconds=round(outcome.build_seconds, 3),
         n_parts=outcome.n_parts,
-        stages=[
-            {
-                "name": s.name,
-                "objective": s.objective,
-                "bound": s.bound if math.isfinite(s.bound) else None,
-                "proven": s.proven,
-                "unit": "cents" if s.name == "cost" else "points",
-            }
-            for s in outcome.stages
-        ],
+        stages=[s.record() for s in outcome.stages],
         message=outcome.message,
         conflicts=[
             {"request_id": c.request_id, "provider_id": c.provider_id, "detail": c.detail}
@@ -158,11 +148,6 @@ def summary_of(outcome: MatchOutcome, **extra: Any) -> dict[str, Any]:
     )
     summary.update(extra)
     return summary
-
-
-def _bounds_known(outcome: MatchOutcome) -> bool:
-    """False when a stage stopped without a proven bound: the gap is then unknown, not 0."""
-    return all(s.proven or math.isfinite(s.bound) for s in outcome.stages)
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Sequence[Row]) -> None:
