@@ -11,10 +11,11 @@ from rich.table import Table
 
 from matcher.cli.console import err, out, print_issues
 from matcher.data.issues import RoundImportError
-from matcher.scenarios.compare import Comparison, KpiRow
+from matcher.scenarios.compare import Comparison, KpiRow, kpi_text
 from matcher.scenarios.errors import ScenarioError
 from matcher.scenarios.run import RunSettings
 from matcher.services import scenarios as service
+from matcher.services.rounds import round_from
 
 
 def whatif(
@@ -51,7 +52,7 @@ def whatif(
 ) -> None:
     """Match the baseline and each scenario, and show their KPIs side by side."""
     try:
-        round_ = service.load_round(round_dir)
+        round_ = round_from(round_dir)[1]
         scenarios = service.collect_scenarios(scenario_files or [], sweep or [])
     except RoundImportError as exc:
         print_issues(exc.errors, title=f"{round_dir} cannot be read", limit=20)
@@ -105,27 +106,11 @@ def _table(comparison: Comparison) -> Table:
 
 def _cell(row: KpiRow, k: int) -> str:
     value = row.values[k]
-    if value is None:
-        return "unknown" if row.key == "gap" else "-"
-    text = _fmt(row, value)
+    text = kpi_text(row, value, euro="EUR ")
     base = row.values[0]
-    if k == 0 or base is None or value == base:
+    if value is None or k == 0 or base is None or value == base:
         return text
-    return f"{text} ({'+' if value > base else '-'}{_fmt(row, abs(value - base))})"
-
-
-def _fmt(row: KpiRow, value: float) -> str:
-    if row.unit == "%":
-        return f"{value:.1f}%"
-    if row.unit == "ratio":
-        return f"{100 * value:.0f}%"
-    if row.unit == "weeks":
-        return f"{value:.1f}"
-    if row.unit == "EUR":
-        return f"EUR {value:,.2f}"
-    if row.key == "gap":
-        return f"{value:.2%}"
-    return f"{value:,.0f}"
+    return f"{text} ({'+' if value > base else '-'}{kpi_text(row, abs(value - base), euro='EUR ')})"
 
 
 def register(app: typer.Typer) -> None:

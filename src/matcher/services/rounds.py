@@ -107,3 +107,11 @@ def stored_round(db: str | None = None) -> Round | None:
             return load_round(engine)
     finally:
         engine.dispose()
+
+
+def round_from(round_dir: Path | None = None, db: str | None = None) -> tuple[str, Round]:
+    """The round of a directory or workbook (checked as an import), else the one stored in
+    the database; with where it came from, in words."""
+    if round_dir is not None:
+        return str(round_dir), read_round(Path(round_dir)).round
+    return "database", load_current_round(db)
