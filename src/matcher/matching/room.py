@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from matcher.domain import ALL_INTERVENTIONS, Round, Unit
 from matcher.domain.money import euro_text
@@ -36,6 +37,24 @@ def volume(hundredths: int) -> str:
     return text[:-1] if text.endswith("0") else text
 
 
+class PairRows:
+    """The rows of each pair as ``(row, coefficient)`` lists, read off the problem's one
+    pair x limit index (``MatchingProblem.pair_rows``)."""
+
+    def __init__(self, matrix: sp.csr_matrix) -> None:
+        self.matrix = matrix
+
+    def get(
+        self, a: int, default: tuple[tuple[int, int], ...] = ()
+    ) -> list[tuple[int, int]] | tuple[tuple[int, int], ...]:
+        """Pair a's rows and coefficients (``default`` for a pair in none)."""
+        start, end = int(self.matrix.indptr[a]), int(self.matrix.indptr[a + 1])
+        if start == end:
+            return default
+        rows = self.matrix.indices[start:end].tolist()
+        return list(zip(rows, self.matrix.data[start:end].tolist(), strict=True))
+
+
 @dataclass(frozen=True)
 class Room:
     """Use of every limit row of a problem by a set of chosen pairs."""
@@ -43,21 +62,16 @@ class Room:
     problem: MatchingProblem
     lhs: npt.NDArray[np.int64]
     chosen: npt.NDArray[np.bool_]
-    rows_of_pair: dict[int, list[tuple[int, int]]]
+    rows_of_pair: PairRows
 
     @classmethod
     def of(cls, problem: MatchingProblem, chosen: npt.NDArray[np.int64]) -> "Room":
         """The rows' use by ``chosen`` (global pair indices)."""
         mask = np.zeros(problem.n_pairs, dtype=np.bool_)
         mask[chosen] = True
-        lhs = np.asarray(
-            [int(lim.coeffs[mask[lim.pairs]].sum()) for lim in problem.limits], dtype=np.int64
-        )
-        rows_of_pair: dict[int, list[tuple[int, int]]] = {}
-        for k, lim in enumerate(problem.limits):
-            for a, c in zip(lim.pairs.tolist(), lim.coeffs.tolist(), strict=True):
-                rows_of_pair.setdefault(a, []).append((k, c))
-        return cls(problem, lhs, mask, rows_of_pair)
+        rows = problem.pair_rows
+        lhs = np.asarray(rows.T @ mask.astype(np.int64), dtype=np.int64).ravel()
+        return cls(problem, lhs, mask, PairRows(rows))
 
     def free(self, k: int, without: int | None = None) -> int:
         """Room left on row k; ``without`` takes one chosen pair's use back out first."""
