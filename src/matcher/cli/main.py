@@ -22,6 +22,7 @@ from matcher.cli import capacity as capacity_cli
 from matcher.cli import whatif as whatif_cli
 from matcher.data.db.store import DatabaseNotEmptyError, DatabaseNotInitialisedError
 from matcher.data.issues import Issue, RoundImportError
+from matcher.data.output_dir import OutputDirRefusedError
 from matcher.matching import Solver
 from matcher.services import matching, rounds
 
@@ -101,7 +102,7 @@ def export(
     """Write the stored round as a round directory of CSV files, or as one Excel workbook."""
     try:
         round_ = rounds.export_round(out_dir, db)
-    except DatabaseNotInitialisedError as exc:
+    except (DatabaseNotInitialisedError, OutputDirRefusedError) as exc:
         err.print(f"[bold red]Nothing was exported:[/] {exc}")
         raise typer.Exit(1) from None
     out.print(f"Exported {len(round_.requests)} requests and the rest of the round to {out_dir}.")
@@ -117,8 +118,12 @@ def demo(
     ] = 2026,
 ) -> None:
     """Generate the demo region (Zuid-Kennemerland/IJmond-like) as a round directory."""
-    with err.status("Generating the demo region ..."):
-        round_ = rounds.generate_demo(out_dir, seed=seed)
+    try:
+        with err.status("Generating the demo region ..."):
+            round_ = rounds.generate_demo(out_dir, seed=seed)
+    except OutputDirRefusedError as exc:
+        err.print(f"[bold red]Nothing was written:[/] {exc}")
+        raise typer.Exit(1) from None
     out.print(
         f"Wrote a demo region to {out_dir}: {len(round_.providers)} providers, "
         f"{len(round_.interventions)} interventions, {len(round_.requests)} open requests."
@@ -221,7 +226,7 @@ def match(
         _print_issues(exc.errors, title="The input has errors", limit=None)
         err.print(f"[bold red]Nothing was matched:[/] {len(exc.errors)} problem(s) to fix first.")
         raise typer.Exit(1) from None
-    except (DatabaseNotInitialisedError, rounds.NoRoundStoredError) as exc:
+    except (DatabaseNotInitialisedError, rounds.NoRoundStoredError, OutputDirRefusedError) as exc:
         err.print(f"[bold red]Nothing was matched:[/] {exc}")
         raise typer.Exit(1) from None
     except matching.MatchArgumentError as exc:

@@ -13,6 +13,7 @@ from matcher.data.db.migrate import current_revision, upgrade
 from matcher.data.db.store import ImportRecord, is_empty, load_round, save_round
 from matcher.data.demo import generate_region
 from matcher.data.issues import Issue
+from matcher.data.output_dir import OutputDirRefusedError, OutputKind, check_target
 from matcher.data.reader import read_round
 from matcher.data.writer import write_round, write_workbook
 from matcher.domain import Round
@@ -73,9 +74,14 @@ def load_current_round(db: str | None = None) -> Round:
 
 def export_round(out: Path, db: str | None = None) -> Round:
     """Write the stored round: a workbook when out ends in .xlsx, else a round directory
-    (replacing out whole)."""
+    (replacing out whole, and only when it is new, empty or an earlier export)."""
+    is_workbook = Path(out).suffix.lower() == ".xlsx"
+    if is_workbook and Path(out).is_dir():
+        raise OutputDirRefusedError(f"{out} is a directory; nothing was written")
+    if not is_workbook:
+        check_target(Path(out), OutputKind.ROUND)
     round_ = load_current_round(db)
-    if Path(out).suffix.lower() == ".xlsx":
+    if is_workbook:
         write_workbook(round_, Path(out))
     else:
         write_round(round_, Path(out))
