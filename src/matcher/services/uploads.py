@@ -5,8 +5,10 @@ The upload is unpacked into a temporary directory and read with the same reader 
 written unless the whole round is valid.
 """
 
+import io
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -21,6 +23,8 @@ from matcher.domain import Policy, Round
 from matcher.services.rounds import ImportOutcome, import_round
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a zip bomb stops here, not the disk
+TOO_BIG = "the zip unpacks to more than 200 MB; nothing was imported"
+CHUNK_BYTES = 1024 * 1024  # what one read may unpack: the memory a member can take
 
 
 class UploadError(Exception):
@@ -63,28 +67,43 @@ def issues_table(issues: tuple[Issue, ...] | list[Issue]) -> pd.DataFrame:
 
 
 def _unzip(content: bytes, target: Path) -> Path:
-    """Unpack the zip safely; the round is the folder that holds interventions.csv."""
-    import io
+    """Unpack the zip safely; the round is the folder that holds interventions.csv.
 
+    The sizes in a zip's headers are the sender's word: the bytes are counted as they come
+    out, in small chunks, so a member that lies about its size stops at the limit with
+    little memory used. A damaged zip is refused in words, never as a traceback.
+    """
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile as exc:
-        raise UploadError("the upload is not a valid zip file") from exc
-    with archive:
-        members = [m for m in archive.infolist() if not m.is_dir()]
-        if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-            raise UploadError("the zip unpacks to more than 200 MB")
-        for member in members:
-            path = PurePosixPath(member.filename)
-            if path.is_absolute() or ".." in path.parts:
-                raise UploadError(f"the zip holds an unsafe path: {member.filename}")
-            if path.name.startswith(".") or "__MACOSX" in path.parts:
-                continue
-            destination = target.joinpath(*path.parts)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(archive.read(member))
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            _extract(archive, target)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise UploadError(
+            f"the upload is not a valid zip file, or is damaged ({type(exc).__name__}); "
+            "nothing was imported"
+        ) from None
     found = sorted(target.rglob("interventions.csv"), key=lambda p: len(p.parts))
     return found[0].parent if found else target
+
+
+def _extract(archive: zipfile.ZipFile, target: Path) -> None:
+    members = [m for m in archive.infolist() if not m.is_dir()]
+    if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+        raise UploadError(TOO_BIG)
+    unpacked = 0
+    for member in members:
+        path = PurePosixPath(member.filename)
+        if path.is_absolute() or ".." in path.parts:
+            raise UploadError(f"the zip holds an unsafe path: {member.filename}")
+        if path.name.startswith(".") or "__MACOSX" in path.parts:
+            continue
+        destination = target.joinpath(*path.parts)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with archive.open(member) as source, destination.open("wb") as sink:
+            while chunk := source.read(CHUNK_BYTES):
+                unpacked += len(chunk)
+                if unpacked > MAX_UNPACKED_BYTES:
+                    raise UploadError(TOO_BIG)
+                sink.write(chunk)
 
 
 def template_workbook(path: Path) -> Path:
