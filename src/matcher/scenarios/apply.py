@@ -45,6 +45,8 @@ CENT = Decimal("0.01")
 # Added requests are named after the one they copy: R00012 becomes R00012+g1.
 COPY_SUFFIX = "+g"
 ENTRY_YEARS = 3
+# Five times a regional round (20,000 requests): what a what-if may grow a round to.
+MAX_ROUND_REQUESTS = 100_000
 
 
 class ChangeError(ValueError):
@@ -52,10 +54,16 @@ class ChangeError(ValueError):
 
 
 def apply_scenario(round_: Round, scenario: Scenario) -> Round:
-    """The round with every change of the scenario applied, in order."""
+    """The round with every change of the scenario applied, in order; a round grown past
+    MAX_ROUND_REQUESTS is refused (the growth per change and stacked is bounded in Scenario)."""
     for index, change in enumerate(scenario.changes):
         try:
             round_ = apply_change(round_, change)
+            if len(round_.requests) > MAX_ROUND_REQUESTS:
+                raise ChangeError(
+                    f"the round would hold {len(round_.requests):,} requests, more than the "
+                    f"{MAX_ROUND_REQUESTS:,} a what-if may match; lower the percent"
+                )
         except (ChangeError, ValueError) as exc:
             raise ScenarioError(
                 [f"changes[{index}] ({change.kind}): {exc}"], source=f"scenario '{scenario.name}'"
