@@ -18,10 +18,17 @@ st.caption(
     "replaces the stored round only when it has no error."
 )
 upload = st.file_uploader("Round", type=["zip", "xlsx"], key="data_upload")
+drop_awards = st.checkbox(
+    "Drop the awards made since the last import",
+    help="Without it, an upload that lacks awards made in the app since the last import is "
+    "refused, so no award is lost without a word.",
+)
 if upload is not None and st.button("Validate and import", type="primary"):
     with st.spinner("Checking every file ..."):
         try:
-            outcome = import_upload(upload.name, upload.getvalue(), db_url())
+            outcome = import_upload(
+                upload.name, upload.getvalue(), db_url(), drop_awards=drop_awards
+            )
         except UploadError as exc:
             st.error(str(exc))
             st.stop()

@@ -66,6 +66,9 @@ def import_(
     replace: Annotated[
         bool, typer.Option("--replace", help="Replace the round already in the database.")
     ] = False,
+    drop_awards: Annotated[
+        bool, typer.Option(help="With --replace: drop awards made since the last import.")
+    ] = False,
     all_warnings: Annotated[
         bool, typer.Option("--all-warnings", help="List every warning, not only the first 20.")
     ] = False,
@@ -73,7 +76,7 @@ def import_(
     """Check a round and store it; on any error nothing is stored."""
     try:
         with err.status(f"Checking and importing {path} ..."):
-            outcome = rounds.import_round(path, db, replace=replace)
+            outcome = rounds.import_round(path, db, replace=replace, drop_awards=drop_awards)
     except RoundImportError as exc:
         _print_issues(exc.errors, title=f"{path} was not imported", limit=None)
         err.print(f"[bold red]Nothing was imported:[/] {len(exc.errors)} problem(s) to fix first.")

@@ -39,17 +39,23 @@ def init_database(db: str | None = None) -> tuple[str, str | None]:
         engine.dispose()
 
 
-def import_round(path: Path, db: str | None = None, *, replace: bool = False) -> ImportOutcome:
+def import_round(
+    path: Path, db: str | None = None, *, replace: bool = False, drop_awards: bool = False
+) -> ImportOutcome:
     """Validate a round directory or workbook, then store it in one transaction.
 
     Validation runs completely before the database is touched, so a round with any error
-    writes nothing (RoundImportError carries every error found).
+    writes nothing (RoundImportError carries every error found). A replacement that would
+    drop awards made since the last import is refused (AwardsWouldBeLostError) unless
+    drop_awards.
     """
     result = read_round(Path(path))
     url = database_url(db)
     engine = make_engine(url)
     try:
-        record = save_round(engine, result.round, source=str(path), replace=replace)
+        record = save_round(
+            engine, result.round, source=str(path), replace=replace, drop_awards=drop_awards
+        )
     finally:
         engine.dispose()
     return ImportOutcome(record=record, warnings=result.warnings, url=url)

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from matcher.data.contract import TABLES
+from matcher.data.db.store import AwardsWouldBeLostError
 from matcher.data.issues import Issue, RoundImportError
 from matcher.data.reader import WORKBOOK_SUFFIXES
 from matcher.data.writer import write_workbook
@@ -25,6 +26,9 @@ from matcher.services.rounds import ImportOutcome, import_round
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a zip bomb stops here, not the disk
 TOO_BIG = "the zip unpacks to more than 200 MB; nothing was imported"
 CHUNK_BYTES = 1024 * 1024  # what one read may unpack: the memory a member can take
+
+
+DROP_HINT = "tick 'Drop the awards made since the last import' and import again"
 
 
 class UploadError(Exception):
@@ -40,8 +44,13 @@ class UploadOutcome:
     warnings: pd.DataFrame
 
 
-def import_upload(name: str, content: bytes, db: str | None) -> UploadOutcome:
-    """Validate the upload and, when it has no error, replace the stored round with it."""
+def import_upload(
+    name: str, content: bytes, db: str | None, *, drop_awards: bool = False
+) -> UploadOutcome:
+    """Validate the upload and, when it has no error, replace the stored round with it.
+
+    The awards made since the last import are never dropped silently: unless drop_awards,
+    an upload without them is refused (UploadError saying how many)."""
     suffix = Path(name).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="matcher-upload-") as scratch:
         if suffix == ".zip":
@@ -52,9 +61,11 @@ def import_upload(name: str, content: bytes, db: str | None) -> UploadOutcome:
         else:
             raise UploadError(f"{name}: upload a .zip of CSV files or an .xlsx workbook")
         try:
-            outcome = import_round(source, db, replace=True)
+            outcome = import_round(source, db, replace=True, drop_awards=drop_awards)
         except RoundImportError as exc:
             return UploadOutcome(None, issues_table(exc.errors), issues_table(()))
+        except AwardsWouldBeLostError as exc:
+            raise UploadError(str(AwardsWouldBeLostError(exc.lost, DROP_HINT))) from None
     return UploadOutcome(outcome, issues_table(()), issues_table(outcome.warnings))
 
 
