@@ -6,7 +6,6 @@ is infeasible: pins that contradict each other, named on stderr) and 4 (the solv
 """
 
 import json
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,8 +19,9 @@ from rich.table import Table
 from matcher.cli import batch as batch_cli
 from matcher.cli import capacity as capacity_cli
 from matcher.cli import whatif as whatif_cli
+from matcher.cli.issue_table import print_issues
 from matcher.data.db.store import DatabaseNotEmptyError, DatabaseNotInitialisedError
-from matcher.data.issues import Issue, RoundImportError
+from matcher.data.issues import RoundImportError
 from matcher.data.output_dir import OutputDirRefusedError
 from matcher.matching import Solver
 from matcher.services import matching, rounds
@@ -70,7 +70,7 @@ def import_(
         bool, typer.Option(help="With --replace: drop awards made since the last import.")
     ] = False,
     all_warnings: Annotated[
-        bool, typer.Option("--all-warnings", help="List every warning, not only the first 20.")
+        bool, typer.Option("--all-warnings", help="List every warning, not 20 of each file.")
     ] = False,
 ) -> None:
     """Check a round and store it; on any error nothing is stored."""
@@ -78,15 +78,19 @@ def import_(
         with err.status(f"Checking and importing {path} ..."):
             outcome = rounds.import_round(path, db, replace=replace, drop_awards=drop_awards)
     except RoundImportError as exc:
-        _print_issues(exc.errors, title=f"{path} was not imported", limit=None)
+        print_issues(err, exc.errors, title=f"{path} was not imported")
         err.print(f"[bold red]Nothing was imported:[/] {len(exc.errors)} problem(s) to fix first.")
         raise typer.Exit(1) from None
     except (DatabaseNotEmptyError, DatabaseNotInitialisedError) as exc:
         err.print(f"[bold red]Nothing was imported:[/] {exc}")
         raise typer.Exit(1) from None
     if outcome.warnings:
-        _print_issues(
-            outcome.warnings, title="Warnings", limit=None if all_warnings else WARNINGS_SHOWN
+        print_issues(
+            err,
+            outcome.warnings,
+            title="Warnings",
+            per_file=None if all_warnings else WARNINGS_SHOWN,
+            hint="--all-warnings lists them all",
         )
     counts = ", ".join(f"{n} {table}" for table, n in outcome.record.counts.items())
     out.print(
@@ -226,7 +230,7 @@ def match(
         with _solving_progress() as progress:
             summary = source(progress=progress, **arguments)
     except RoundImportError as exc:
-        _print_issues(exc.errors, title="The input has errors", limit=None)
+        print_issues(err, exc.errors, title="The input has errors")
         err.print(f"[bold red]Nothing was matched:[/] {len(exc.errors)} problem(s) to fix first.")
         raise typer.Exit(1) from None
     except (DatabaseNotInitialisedError, rounds.NoRoundStoredError, OutputDirRefusedError) as exc:
@@ -332,7 +336,7 @@ def recommend(
     try:
         items = matching.recommend_for(request_id, round_dir, db)
     except RoundImportError as exc:
-        _print_issues(exc.errors, title="The input has errors", limit=None)
+        print_issues(err, exc.errors, title="The input has errors")
         raise typer.Exit(1) from None
     except (
         DatabaseNotInitialisedError,
@@ -370,26 +374,6 @@ def _recommendation_table(request_id: str, items: list[Any]) -> Table:
     if not items:
         table.caption = "No provider bid on this request or has a standing offer for it."
     return table
-
-
-def _print_issues(issues: tuple[Issue, ...], *, title: str, limit: int | None) -> None:
-    shown = issues if limit is None else issues[:limit]
-    table = Table(title=title, show_lines=False, expand=False)
-    for column in ("file", "row", "column", "what is wrong"):
-        table.add_column(column, overflow="fold")
-    for issue in shown:
-        table.add_row(
-            issue.file,
-            "" if issue.row is None else str(issue.row),
-            issue.column or "",
-            issue.message,
-        )
-    err.print(table)
-    hidden = len(issues) - len(shown)
-    if hidden:
-        per_file = Counter(i.file for i in issues[len(shown) :])
-        more = ", ".join(f"{n} in {f}" for f, n in per_file.items())
-        err.print(f"... and {hidden} more ({more}); --all-warnings lists them all.")
 
 
 def _safe(url: str) -> str:

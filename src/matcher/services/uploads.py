@@ -17,7 +17,7 @@ import pandas as pd
 
 from matcher.data.contract import TABLES
 from matcher.data.db.store import AwardsWouldBeLostError
-from matcher.data.issues import Issue, RoundImportError
+from matcher.data.issues import Issue, RoundImportError, digest
 from matcher.data.reader import WORKBOOK_SUFFIXES
 from matcher.data.writer import write_workbook
 from matcher.domain import Policy, Round
@@ -40,8 +40,12 @@ class UploadOutcome:
     """What an upload did: the import, or the findings that stopped it (nothing written)."""
 
     imported: ImportOutcome | None
-    errors: pd.DataFrame  # file, row, column, message; empty when imported
-    warnings: pd.DataFrame
+    errors: pd.DataFrame  # file, row, column, message: the first of each file; empty when imported
+    warnings: pd.DataFrame  # the same, for the warnings
+    n_errors: int = 0  # every error found, listed or not
+    n_warnings: int = 0
+    more_errors: str = ""  # "... and 199,980 more (199,980 in requests.csv)" when some are left out
+    more_warnings: str = ""
 
 
 def import_upload(
@@ -63,10 +67,24 @@ def import_upload(
         try:
             outcome = import_round(source, db, replace=True, drop_awards=drop_awards)
         except RoundImportError as exc:
-            return UploadOutcome(None, issues_table(exc.errors), issues_table(()))
+            errors = digest(exc.errors)
+            return UploadOutcome(
+                None,
+                issues_table(errors.shown),
+                issues_table(()),
+                n_errors=errors.total,
+                more_errors=errors.more(),
+            )
         except AwardsWouldBeLostError as exc:
             raise UploadError(str(AwardsWouldBeLostError(exc.lost, DROP_HINT))) from None
-    return UploadOutcome(outcome, issues_table(()), issues_table(outcome.warnings))
+    warnings = digest(outcome.warnings)
+    return UploadOutcome(
+        outcome,
+        issues_table(()),
+        issues_table(warnings.shown),
+        n_warnings=warnings.total,
+        more_warnings=warnings.more(),
+    )
 
 
 def issues_table(issues: tuple[Issue, ...] | list[Issue]) -> pd.DataFrame:
