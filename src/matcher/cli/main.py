@@ -173,7 +173,8 @@ def match(
         typer.Option(
             "--out",
             help="Directory for assignments.csv, unassigned.csv and summary.json; replaced "
-            "whole, and only when the round was solved.",
+            "whole, only when the round was solved, and only when it is new, empty or an "
+            "earlier match result.",
         ),
     ],
     round_dir: RoundArgument = None,
