@@ -201,7 +201,7 @@ def test_a_kill_between_the_renames_is_undone_by_the_next_run(tmp_path: Path) ->
     with pytest.raises(RuntimeError, match="disk is full"):
         replace_dir(target, OutputKind.MATCH, failing)
     assert tree(target) == old  # restored before the failed write, and kept
-    assert not any(p.name.endswith(".matcher-backup") for p in tmp_path.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no backup, no staging left
 
 
 def test_recover_drops_a_backup_when_the_new_result_is_in_place(tmp_path: Path) -> None:

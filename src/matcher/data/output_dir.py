@@ -23,6 +23,7 @@ Writers to the same target are serialised by a lock on the parent directory.
 """
 
 import fcntl
+import glob
 import os
 import shutil
 import tempfile
@@ -90,6 +91,7 @@ def replace_dir(target: Path, kind: OutputKind, fill: Callable[[Path], None]) ->
     target.parent.mkdir(parents=True, exist_ok=True)
     with _locked(target.parent):
         recover(target)
+        _drop_leftovers(target)
         check_target(target, kind)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.matcher-new-", dir=target.parent))
         try:
@@ -114,6 +116,14 @@ def recover(target: Path) -> None:
         _remove(backup)
     else:
         os.replace(backup, target)
+
+
+def _drop_leftovers(target: Path) -> None:
+    """Remove what a killed write left beside target: its half-written new directory, a
+    half-removed old one. Safe under the lock: only a lock holder creates them."""
+    for prefix in (f".{target.name}.matcher-new-", f"{_backup_of(target).name}.old-"):
+        for leftover in target.parent.glob(f"{glob.escape(prefix)}*"):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap(staging: Path, target: Path) -> None:
