@@ -9,6 +9,7 @@ or without a byte-order mark, UTF-16 with one, else Windows-1252 (what Dutch Exc
 import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from matcher.data.issues import Issue
+from matcher.data.zip_limits import check_members
 
 DELIMITERS = (",", ";", "\t")
 
@@ -97,6 +99,8 @@ def workbook_sheets(path: Path) -> dict[str, list[RawTable]]:
     order, for the reader to refuse: which one is meant cannot be guessed.
     """
     try:
+        with zipfile.ZipFile(path) as archive:  # a workbook is a zip: no bombs either
+            check_members(archive.infolist())
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise SourceError(

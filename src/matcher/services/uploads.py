@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
+from matcher.data import zip_limits
 from matcher.data.contract import TABLES
 from matcher.data.db.store import AwardsWouldBeLostError
 from matcher.data.issues import Issue, RoundImportError, digest
@@ -23,8 +24,6 @@ from matcher.data.writer import write_workbook
 from matcher.domain import Policy, Round
 from matcher.services.rounds import ImportOutcome, import_round
 
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a zip bomb stops here, not the disk
-TOO_BIG = "the zip unpacks to more than 200 MB; nothing was imported"
 CHUNK_BYTES = 1024 * 1024  # what one read may unpack: the memory a member can take
 
 
@@ -116,8 +115,10 @@ def _unzip(content: bytes, target: Path) -> Path:
 
 def _extract(archive: zipfile.ZipFile, target: Path) -> None:
     members = [m for m in archive.infolist() if not m.is_dir()]
-    if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-        raise UploadError(TOO_BIG)
+    try:
+        zip_limits.check_members(members)
+    except zip_limits.ZipLimitError as exc:
+        raise UploadError(f"the zip was refused: {exc}; nothing was imported") from None
     unpacked = 0
     for member in members:
         path = PurePosixPath(member.filename)
@@ -130,8 +131,11 @@ def _extract(archive: zipfile.ZipFile, target: Path) -> None:
         with archive.open(member) as source, destination.open("wb") as sink:
             while chunk := source.read(CHUNK_BYTES):
                 unpacked += len(chunk)
-                if unpacked > MAX_UNPACKED_BYTES:
-                    raise UploadError(TOO_BIG)
+                if unpacked > zip_limits.MAX_UNPACKED_BYTES:
+                    raise UploadError(
+                        f"the zip was refused: it unpacks to more than "
+                        f"{zip_limits.MAX_UNPACKED_BYTES // (1024 * 1024)} MB; nothing was imported"
+                    )
                 sink.write(chunk)
 
 
