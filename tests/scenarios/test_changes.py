@@ -7,7 +7,7 @@ import pytest
 
 from matcher.domain import Budget, CapacityRow, Certification, Offer, Segment
 from matcher.matching.build import open_requests
-from matcher.scenarios import apply
+from matcher.scenarios import changes
 from matcher.scenarios.apply import apply_scenario
 from matcher.scenarios.changes import (
     AnyChange,
@@ -82,7 +82,7 @@ def test_growth_past_the_round_size_limit_is_refused_naming_the_change(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     round_ = small_round()
-    monkeypatch.setattr(apply, "MAX_ROUND_REQUESTS", len(round_.requests) + 1)
+    monkeypatch.setattr(changes, "MAX_ROUND_REQUESTS", len(round_.requests) + 1)
     scenario = Scenario(
         name="grow",
         changes=(
@@ -93,7 +93,10 @@ def test_growth_past_the_round_size_limit_is_refused_naming_the_change(
     with pytest.raises(ScenarioError) as caught:
         apply_scenario(round_, scenario)
     assert str(caught.value).startswith("scenario 'grow': changes[1] (demand_growth): ")
-    assert f"more than the {len(round_.requests) + 1:,} a what-if may match" in str(caught.value)
+    grown = len(round_.requests) + len(open_requests(round_))  # +100 % of the open ones
+    assert str(caught.value).endswith(
+        f"the round would hold {grown:,} requests; a what-if may match {len(round_.requests) + 1:,}"
+    )
 
 
 def test_growth_of_200_percent_copies_every_request_twice() -> None:

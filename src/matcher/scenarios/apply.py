@@ -25,6 +25,7 @@ from matcher.domain import (
 )
 from matcher.domain.entities import MAX_CAPACITY, MAX_TARIFF
 from matcher.matching import open_requests, round_date_of
+from matcher.scenarios import changes
 from matcher.scenarios.changes import (
     AnyChange,
     BudgetChange,
@@ -45,8 +46,6 @@ CENT = Decimal("0.01")
 # Added requests are named after the one they copy: R00012 becomes R00012+g1.
 COPY_SUFFIX = "+g"
 ENTRY_YEARS = 3
-# Five times a regional round (20,000 requests): what a what-if may grow a round to.
-MAX_ROUND_REQUESTS = 100_000
 
 
 class ChangeError(ValueError):
@@ -54,16 +53,10 @@ class ChangeError(ValueError):
 
 
 def apply_scenario(round_: Round, scenario: Scenario) -> Round:
-    """The round with every change of the scenario applied, in order; a round grown past
-    MAX_ROUND_REQUESTS is refused (the growth per change and stacked is bounded in Scenario)."""
+    """The round with every change of the scenario applied, in order."""
     for index, change in enumerate(scenario.changes):
         try:
             round_ = apply_change(round_, change)
-            if len(round_.requests) > MAX_ROUND_REQUESTS:
-                raise ChangeError(
-                    f"the round would hold {len(round_.requests):,} requests, more than the "
-                    f"{MAX_ROUND_REQUESTS:,} a what-if may match; lower the percent"
-                )
         except (ChangeError, ValueError) as exc:
             raise ScenarioError(
                 [f"changes[{index}] ({change.kind}): {exc}"], source=f"scenario '{scenario.name}'"
@@ -97,6 +90,9 @@ def _demand_growth(round_: Round, change: DemandGrowth) -> Round:
                 "bids": tuple(b for b in round_.bids if b.request_id not in dropped),
             }
         )
+    size, limit = len(round_.requests) + count, changes.MAX_ROUND_REQUESTS
+    if size > limit:  # refused before a single copy is made
+        raise ChangeError(f"the round would hold {size:,} requests; a what-if may match {limit:,}")
     whole, rest = divmod(count, len(selected))
     copies = selected * whole + rng.sample(selected, rest)
     taken = {r.request_id for r in round_.requests} | {r.client_ref for r in round_.requests}
