@@ -19,23 +19,34 @@ st.caption(
     "replaces the stored round only when it has no error."
 )
 upload = st.file_uploader("Round", type=["zip", "xlsx"], key="data_upload")
+drop_awards = st.checkbox(
+    "Drop the awards made since the last import",
+    help="Without it, an upload that lacks awards made in the app since the last import is "
+    "refused, so no award is lost without a word.",
+)
 if upload is not None and st.button("Validate and import", type="primary"):
     with st.spinner("Checking every file ..."):
         try:
-            outcome = import_upload(upload.name, upload.getvalue(), db_url())
+            outcome = import_upload(
+                upload.name, upload.getvalue(), db_url(), drop_awards=drop_awards
+            )
         except UploadError as exc:
             st.error(str(exc))
             st.stop()
     if outcome.imported is None:
-        st.error(f"Nothing was imported: {len(outcome.errors):,} problem(s) found.")
+        st.error(f"Nothing was imported: {outcome.n_errors:,} problem(s) found.")
         st.dataframe(outcome.errors, hide_index=True)
+        if outcome.more_errors:
+            st.caption(outcome.more_errors + ". Fix these and upload again to see the rest.")
     else:
         forget_round()
         counts = outcome.imported.record.counts
         st.success("Imported: " + ", ".join(f"{n:,} {name}" for name, n in counts.items() if n))
         if not outcome.warnings.empty:
-            st.warning(f"{len(outcome.warnings):,} warning(s) worth reading:")
+            st.warning(f"{outcome.n_warnings:,} warning(s) worth reading:")
             st.dataframe(outcome.warnings, hide_index=True)
+            if outcome.more_warnings:
+                st.caption(outcome.more_warnings)
 
 st.subheader("Downloads")
 left, right = st.columns(2)

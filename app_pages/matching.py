@@ -1,11 +1,20 @@
 """Matching round: pick the scope, run, read the proposals and the unplaced requests with
 their reasons, pin or forbid from the table, re-solve, award the chosen matches."""
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
 from app_pages.components import download_buttons, run_with_progress, show_run_summary
-from app_pages.state import cached_open_requests, db_url, forget_round, require_round, who
+from app_pages.state import (
+    cached_open_requests,
+    db_url,
+    forget_round,
+    require_round,
+    round_import,
+    who,
+)
 from matcher.data.db.audit import OverrideEntry
 from matcher.data.db.awarding import AwardRefusedError
 from matcher.matching import SOLVERS
@@ -67,6 +76,7 @@ def run() -> None:
             time_limit=float(time_limit),
             solver=solver,
             progress=progress,
+            import_id=round_import(),
         ),
     )
     st.session_state[RESULT] = (label, result)
@@ -146,19 +156,7 @@ if col_award.button(f"Award selected ({len(chosen)})", disabled=not chosen):
         forget_round()
         done = {line.request_id for line in awarded}
         kept = result.proposals[~result.proposals["request"].isin(done)]
-        st.session_state[RESULT] = (
-            label,
-            RoundResult(
-                result.outcome,
-                result.explanation,
-                kept.reset_index(drop=True),
-                result.unplaced,
-                result.summary,
-                result.run_id,
-                result.pins,
-                result.forbids,
-            ),
-        )
+        st.session_state[RESULT] = (label, replace(result, proposals=kept.reset_index(drop=True)))
         st.session_state["match_awarded"] = sorted(done)
         st.rerun()
 

@@ -41,7 +41,16 @@ def _round(url: str, stamp: tuple[int, int] | None) -> Round | None:
 
 def current_round() -> Round | None:
     """The stored round (cached; immutable, so shared between sessions)."""
-    return _round(db_url(), version())
+    stamp = version()
+    st.session_state["round_import"] = None if stamp is None else stamp[0]
+    return _round(db_url(), stamp)
+
+
+def round_import() -> int | None:
+    """The import the round last read on this page came from: a matching run carries it,
+    so an award after a re-import is refused instead of awarding a stale proposal."""
+    value: int | None = st.session_state.get("round_import")
+    return value
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

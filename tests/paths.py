@@ -10,5 +10,10 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
 
 def files_of(directory: Path) -> dict[str, bytes]:
-    """Every file of a round directory by name, with its bytes."""
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
+    """Every file of a round directory by name, with its bytes (not the hidden marker
+    matcher writes next to them)."""
+    return {
+        p.name: p.read_bytes()
+        for p in sorted(directory.iterdir())
+        if p.is_file() and not p.name.startswith(".")
+    }

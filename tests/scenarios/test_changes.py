@@ -7,6 +7,7 @@ import pytest
 
 from matcher.domain import Budget, CapacityRow, Certification, Offer, Segment
 from matcher.matching.build import open_requests
+from matcher.scenarios import changes
 from matcher.scenarios.apply import apply_scenario
 from matcher.scenarios.changes import (
     AnyChange,
@@ -75,6 +76,27 @@ def test_growth_is_the_same_for_the_same_seed() -> None:
         for s in range(10)
     }
     assert len(picks) > 1  # the seed does choose
+
+
+def test_growth_past_the_round_size_limit_is_refused_naming_the_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    round_ = small_round()
+    monkeypatch.setattr(changes, "MAX_ROUND_REQUESTS", len(round_.requests) + 1)
+    scenario = Scenario(
+        name="grow",
+        changes=(
+            PolicyChange(kind="policy", market_share_cap=D("0.9")),
+            DemandGrowth(kind="demand_growth", percent=D(100)),
+        ),
+    )
+    with pytest.raises(ScenarioError) as caught:
+        apply_scenario(round_, scenario)
+    assert str(caught.value).startswith("scenario 'grow': changes[1] (demand_growth): ")
+    grown = len(round_.requests) + len(open_requests(round_))  # +100 % of the open ones
+    assert str(caught.value).endswith(
+        f"the round would hold {grown:,} requests; a what-if may match {len(round_.requests) + 1:,}"
+    )
 
 
 def test_growth_of_200_percent_copies_every_request_twice() -> None:

@@ -47,7 +47,7 @@ def test_decimals_stay_exact(tmp_path: Path) -> None:
         ("[[changes]]\npercent = 1\n", "changes[0] has no kind"),
         (
             '[[changes]]\nkind = "demand_growth"\npercent = 5000\n',
-            "changes[0].percent must be at most 1000, not 5000",
+            "changes[0].percent must be at most 400, not 5000",
         ),
         (
             '[[changes]]\nkind = "provider_exit"\nprovider_id = "P1"\n'
@@ -59,6 +59,14 @@ def test_decimals_stay_exact(tmp_path: Path) -> None:
             "changes[0]: give units or percent (one of the two)",
         ),
         ('colour = "red"\n', "colour is not a known key"),
+        (  # issue 15: two +1000 % changes multiplied 1,116 requests to 135,036
+            '[[changes]]\nkind = "demand_growth"\npercent = 300\n'
+            '[[changes]]\nkind = "demand_growth"\npercent = -50\n'
+            '[[changes]]\nkind = "demand_growth"\npercent = 100\n'
+            'intervention_id = "I1"\n',
+            "changes[2] (demand_growth) would grow demand 8.00 times with the changes before "
+            "it; all demand_growth changes together may at most multiply the requests by 5",
+        ),
     ],
 )
 def test_errors_name_the_file_and_the_key(tmp_path: Path, body: str, expected: str) -> None:

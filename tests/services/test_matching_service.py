@@ -15,7 +15,12 @@ from matcher.data.reader import read_round
 from matcher.matching import MatchStatus
 from matcher.matching.engine import match_round
 from matcher.services import match_output, matching, rounds
-from matcher.services.match_output import ASSIGNMENT_COLUMNS, SUMMARY_KEYS, UNASSIGNED_COLUMNS
+from matcher.services.match_output import (
+    ASSIGNMENT_COLUMNS,
+    SUMMARY_KEYS,
+    UNASSIGNED_COLUMNS,
+    write_outputs,
+)
 from matcher.services.matching import MatchOptions
 from tests.paths import TINY
 from tests.services.small_rounds import (
@@ -112,8 +117,8 @@ def test_pin_and_forbid_from_the_overrides_file_are_honoured(tmp_path: Path) -> 
 
 def test_contradictory_pins_are_infeasible_name_both_and_write_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "earlier.txt").write_text("an earlier result")
+    write_outputs(out, [], [], {"status": "an earlier result"})
+    earlier = {p.name: p.read_bytes() for p in out.iterdir()}
     summary = matching.match(
         two_for_one_slot(),
         out,
@@ -122,7 +127,7 @@ def test_contradictory_pins_are_infeasible_name_both_and_write_nothing(tmp_path:
     assert summary["status"] == "infeasible"
     named = {(c["request_id"], c["provider_id"]) for c in summary["conflicts"]}
     assert named == {("R1", "P1"), ("R2", "P1")}
-    assert [p.name for p in out.iterdir()] == ["earlier.txt"]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == earlier
 
 
 @pytest.mark.parametrize(

@@ -61,7 +61,7 @@ def capacity(
             day = as_of.date() if as_of is not None else None
             run = capacity_of(round_dir, db, horizon=horizon, as_of_date=day)
     except RoundImportError as exc:
-        print_issues(exc.errors, title="The round cannot be read", limit=20)
+        print_issues(exc.errors, title="The round cannot be read")
         raise typer.Exit(1) from None
     except DatabaseNotInitialisedError as exc:
         err.print(f"[bold red]No round to analyse:[/] {escape(str(exc))}")

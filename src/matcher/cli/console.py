@@ -3,7 +3,6 @@
 Every command prints a refused input the same way: file, row, column and what is wrong.
 """
 
-from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from matcher.data.issues import Issue
+from matcher.data.issues import SHOWN_PER_FILE, Issue, digest
 
 out = Console()
 # Messages are never wrapped mid-sentence: they end up in logs and in other programs too.
@@ -38,13 +37,24 @@ JsonOption = Annotated[
 ]
 
 
-def print_issues(issues: tuple[Issue, ...], *, title: str, limit: int | None) -> None:
-    """The issues as a table on stderr, the first ``limit`` of them (all when None)."""
-    shown = issues if limit is None else issues[:limit]
+def print_issues(
+    issues: tuple[Issue, ...],
+    *,
+    title: str,
+    per_file: int | None = SHOWN_PER_FILE,
+    hint: str = "",
+) -> None:
+    """The findings as a table on stderr: the first ``per_file`` of each file (None lists
+    all), then how many were left out and the hint for listing them.
+
+    A round with 200,000 bad rows printed a 13 MB table; a regisseur fixes the first few of
+    each file, reads how many more there are, and runs the import again.
+    """
+    kept = digest(issues, per_file)
     table = Table(title=escape(title), show_lines=False, expand=False)
     for column in ("file", "row", "column", "what is wrong"):
         table.add_column(column, overflow="fold")
-    for issue in shown:
+    for issue in kept.shown:
         table.add_row(  # escaped: a cell's value may look like Rich markup (`[/]`)
             escape(issue.file),
             "" if issue.row is None else str(issue.row),
@@ -52,8 +62,5 @@ def print_issues(issues: tuple[Issue, ...], *, title: str, limit: int | None) ->
             escape(issue.message),
         )
     err.print(table)
-    hidden = len(issues) - len(shown)
-    if hidden:
-        per_file = Counter(i.file for i in issues[len(shown) :])
-        more = ", ".join(f"{n} in {f}" for f, n in per_file.items())
-        err.print(f"... and {hidden} more ({more}); --all-warnings lists them all.")
+    if kept.hidden:
+        err.print(f"{kept.more()}{'; ' + hint if hint else ''}.", markup=False)

@@ -23,6 +23,7 @@ from matcher.cli.console import JsonOption, MatchDbOption, RoundArgument, err, o
 from matcher.data.db.engine import StorageError, redacted_url
 from matcher.data.db.store import DatabaseNotEmptyError, DatabaseNotInitialisedError
 from matcher.data.issues import RoundImportError
+from matcher.data.output_dir import OutputDirRefusedError
 from matcher.matching import Solver
 from matcher.services import matching, rounds
 
@@ -64,16 +65,19 @@ def import_(
     replace: Annotated[
         bool, typer.Option("--replace", help="Replace the round already in the database.")
     ] = False,
+    drop_awards: Annotated[
+        bool, typer.Option(help="With --replace: drop awards made since the last import.")
+    ] = False,
     all_warnings: Annotated[
-        bool, typer.Option("--all-warnings", help="List every warning, not only the first 20.")
+        bool, typer.Option("--all-warnings", help="List every warning, not 20 of each file.")
     ] = False,
 ) -> None:
     """Check a round and store it; on any error nothing is stored."""
     try:
         with err.status(f"Checking and importing {path} ..."):
-            outcome = rounds.import_round(path, db, replace=replace)
+            outcome = rounds.import_round(path, db, replace=replace, drop_awards=drop_awards)
     except RoundImportError as exc:
-        print_issues(exc.errors, title=f"{path} was not imported", limit=None)
+        print_issues(exc.errors, title=f"{path} was not imported")
         err.print(f"[bold red]Nothing was imported:[/] {len(exc.errors)} problem(s) to fix first.")
         raise typer.Exit(1) from None
     except (DatabaseNotEmptyError, DatabaseNotInitialisedError, StorageError) as exc:
@@ -81,7 +85,10 @@ def import_(
         raise typer.Exit(1) from None
     if outcome.warnings:
         print_issues(
-            outcome.warnings, title="Warnings", limit=None if all_warnings else WARNINGS_SHOWN
+            outcome.warnings,
+            title="Warnings",
+            per_file=None if all_warnings else WARNINGS_SHOWN,
+            hint="--all-warnings lists them all",
         )
     counts = ", ".join(f"{n} {table}" for table, n in outcome.record.counts.items())
     out.print(
@@ -101,7 +108,7 @@ def export(
     """Write the stored round as a round directory of CSV files, or as one Excel workbook."""
     try:
         round_ = rounds.export_round(out_dir, db)
-    except (DatabaseNotInitialisedError, StorageError) as exc:
+    except (DatabaseNotInitialisedError, StorageError, OutputDirRefusedError) as exc:
         err.print(f"[bold red]Nothing was exported:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     out.print(f"Exported {len(round_.requests)} requests and the rest of the round to {out_dir}.")
@@ -117,8 +124,12 @@ def demo(
     ] = 2026,
 ) -> None:
     """Generate the demo region (Zuid-Kennemerland/IJmond-like) as a round directory."""
-    with err.status("Generating the demo region ..."):
-        round_ = rounds.generate_demo(out_dir, seed=seed)
+    try:
+        with err.status("Generating the demo region ..."):
+            round_ = rounds.generate_demo(out_dir, seed=seed)
+    except OutputDirRefusedError as exc:
+        err.print(f"[bold red]Nothing was written:[/] {exc}")
+        raise typer.Exit(1) from None
     out.print(
         f"Wrote a demo region to {out_dir}: {len(round_.providers)} providers, "
         f"{len(round_.interventions)} interventions, {len(round_.requests)} open requests."
@@ -143,7 +154,8 @@ def match(
         typer.Option(
             "--out",
             help="Directory for assignments.csv, unassigned.csv and summary.json; replaced "
-            "whole, and only when the round was solved.",
+            "whole, only when the round was solved, and only when it is new, empty or an "
+            "earlier match result.",
         ),
     ],
     round_dir: RoundArgument = None,
@@ -200,10 +212,10 @@ def match(
             )
             summary = source(out_dir, options)
     except RoundImportError as exc:
-        print_issues(exc.errors, title="The input has errors", limit=None)
+        print_issues(exc.errors, title="The input has errors")
         err.print(f"[bold red]Nothing was matched:[/] {len(exc.errors)} problem(s) to fix first.")
         raise typer.Exit(1) from None
-    except (DatabaseNotInitialisedError, rounds.NoRoundStoredError) as exc:
+    except (DatabaseNotInitialisedError, rounds.NoRoundStoredError, OutputDirRefusedError) as exc:
         err.print(f"[bold red]Nothing was matched:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     except matching.MatchArgumentError as exc:

@@ -31,7 +31,7 @@ def recommend(
     try:
         items = matching.recommend_for(request_id, round_dir, db)
     except RoundImportError as exc:
-        print_issues(exc.errors, title="The input has errors", limit=None)
+        print_issues(exc.errors, title="The input has errors")
         raise typer.Exit(1) from None
     except (
         DatabaseNotInitialisedError,

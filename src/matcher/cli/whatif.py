@@ -55,7 +55,7 @@ def whatif(
         round_ = round_from(round_dir)[1]
         scenarios = service.collect_scenarios(scenario_files or [], sweep or [])
     except RoundImportError as exc:
-        print_issues(exc.errors, title=f"{round_dir} cannot be read", limit=20)
+        print_issues(exc.errors, title=f"{round_dir} cannot be read")
         raise typer.Exit(1) from None
     except (ScenarioError, ValueError) as exc:
         err.print(f"[bold red]Scenario refused:[/] {escape(str(exc))}", highlight=False)

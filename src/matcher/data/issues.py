@@ -56,3 +56,40 @@ class RoundImportError(Exception):
     def errors(self) -> tuple[Issue, ...]:
         """Only the errors (warnings may ride along for context)."""
         return tuple(i for i in self.issues if i.severity is Severity.ERROR)
+
+
+# What a face lists of each file's findings: 200,000 bad rows are a count, not a 13 MB table.
+SHOWN_PER_FILE = 20
+
+
+@dataclass(frozen=True)
+class IssueDigest:
+    """The first findings of each file, in the order found, and how many more each has."""
+
+    shown: tuple[Issue, ...]
+    hidden: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return len(self.shown) + sum(self.hidden.values())
+
+    def more(self) -> str:
+        """``... and 199,980 more (199,980 in requests.csv)``; empty when nothing is hidden."""
+        if not self.hidden:
+            return ""
+        per_file = ", ".join(f"{n:,} in {name}" for name, n in self.hidden.items())
+        return f"... and {sum(self.hidden.values()):,} more ({per_file})"
+
+
+def digest(issues: Iterable[Issue], per_file: int | None = SHOWN_PER_FILE) -> IssueDigest:
+    """Keep the first per_file findings of each file (None keeps all); count the rest."""
+    shown: list[Issue] = []
+    seen: dict[str, int] = {}
+    hidden: dict[str, int] = {}
+    for issue in issues:
+        seen[issue.file] = seen.get(issue.file, 0) + 1
+        if per_file is None or seen[issue.file] <= per_file:
+            shown.append(issue)
+        else:
+            hidden[issue.file] = hidden.get(issue.file, 0) + 1
+    return IssueDigest(tuple(shown), hidden)

@@ -14,6 +14,7 @@ drop the exclusion.
 import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -24,6 +25,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from matcher.data.issues import Issue
+from matcher.data.zip_limits import ZipLimitError, check_members
 from matcher.domain.text import shown
 
 DELIMITERS = (",", ";", "\t")
@@ -118,7 +120,13 @@ def workbook_sheets(path: Path) -> dict[str, list[RawTable]]:
     order, for the reader to refuse: which one is meant cannot be guessed.
     """
     try:
+        with zipfile.ZipFile(path) as archive:  # a workbook is a zip: no bombs either
+            check_members(archive.infolist())
         book = load_workbook(path, read_only=True, data_only=False)
+    except ZipLimitError as exc:  # our own words, whole (they hold no cell value)
+        raise SourceError(
+            Issue(path.name, f"cannot be opened as an Excel workbook ({exc})")
+        ) from None
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise SourceError(
             Issue(path.name, f"cannot be opened as an Excel workbook ({shown(str(exc))})")

@@ -4,14 +4,13 @@ Canonical means: UTF-8 without BOM, comma-separated, ``\\n`` line endings, colum
 contract order, numbers without trailing zeros, ISO dates, lists joined by ``;``, empty
 cells for missing values. Values are written exactly, formula-like text included: this is
 the data contract other programs and matcher itself read back (matcher.data.spreadsheet
-says where text is neutralised for spreadsheets instead). Writing is atomic per directory:
-files go to a temporary directory next to the target, which is then moved into place, so a
-crash leaves either the old directory or the complete new one.
+says where text is neutralised for spreadsheets instead). A directory is written through
+matcher.data.output_dir: whole or not at all, and never over a directory of someone else's
+files.
 """
 
 import csv
 import os
-import shutil
 import tempfile
 from collections.abc import Sequence
 from datetime import date
@@ -24,6 +23,7 @@ import tomli_w
 from openpyxl import Workbook
 
 from matcher.data.contract import LIST_SEPARATOR, POLICY_FILE, TABLES, TableSpec
+from matcher.data.output_dir import OutputKind, replace_dir
 from matcher.data.spreadsheet import add_sheet
 from matcher.domain import Policy, Round
 from matcher.domain.entities import Entity
@@ -70,21 +70,18 @@ def _plain(value: Any) -> Any:
 
 
 def write_round(round_: Round, out_dir: Path) -> None:
-    """Write every table the round has (and its policy) into out_dir, replacing it whole."""
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    """Write every table the round has (and its policy) into out_dir, replacing it whole;
+    out_dir must be new, empty or an earlier round written by matcher (OutputDirRefusedError)."""
+
+    def fill(staging: Path) -> None:
         for spec in TABLES:
             rows = getattr(round_, spec.name)
             if rows is not None:
                 write_table(spec, rows, staging / spec.filename)
         if round_.policy is not None:
             (staging / POLICY_FILE).write_text(policy_to_toml(round_.policy), encoding="utf-8")
-        _swap_into_place(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+
+    replace_dir(Path(out_dir), OutputKind.ROUND, fill)
 
 
 def write_workbook(round_: Round, path: Path) -> None:
@@ -127,14 +124,3 @@ def _flatten(settings: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]
         else:
             pairs.append((f"{prefix}{key}", value))
     return pairs
-
-
-def _swap_into_place(staging: Path, target: Path) -> None:
-    """Replace target by staging; the old directory is removed only after the move."""
-    if not target.exists():
-        os.replace(staging, target)
-        return
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    os.replace(target, old)
-    os.replace(staging, target)
-    shutil.rmtree(old, ignore_errors=True)

@@ -25,6 +25,7 @@ from matcher.domain import (
 )
 from matcher.domain.entities import MAX_CAPACITY, MAX_TARIFF
 from matcher.matching import open_requests, round_date_of
+from matcher.scenarios import changes
 from matcher.scenarios.changes import (
     AnyChange,
     BudgetChange,
@@ -89,6 +90,9 @@ def _demand_growth(round_: Round, change: DemandGrowth) -> Round:
                 "bids": tuple(b for b in round_.bids if b.request_id not in dropped),
             }
         )
+    size, limit = len(round_.requests) + count, changes.MAX_ROUND_REQUESTS
+    if size > limit:  # refused before a single copy is made
+        raise ChangeError(f"the round would hold {size:,} requests; a what-if may match {limit:,}")
     whole, rest = divmod(count, len(selected))
     copies = selected * whole + rng.sample(selected, rest)
     taken = {r.request_id for r in round_.requests} | {r.client_ref for r in round_.requests}

@@ -18,7 +18,12 @@ from matcher.scenarios.errors import plain_errors
 # Growth and shifts are percentages of the current value; -100 would remove everything,
 # which provider_exit says more plainly, and beyond +1000 is a typing error.
 Percent = Annotated[Decimal, Field(gt=-100, le=1000, allow_inf_nan=False)]
-GrowthPercent = Annotated[Decimal, Field(ge=-100, le=1000, allow_inf_nan=False)]
+# Demand growth is bounded per change and stacked (matcher.scenarios.scenario): a what-if of
+# more than five times the demand is a typing error that would exhaust memory, not a plan.
+MAX_GROWTH_PERCENT = 400
+MAX_STACKED_GROWTH = 5  # the open requests may at most be multiplied by this, all together
+MAX_ROUND_REQUESTS = 100_000  # five regional rounds: what a what-if may grow a round to
+GrowthPercent = Annotated[Decimal, Field(ge=-100, le=MAX_GROWTH_PERCENT, allow_inf_nan=False)]
 Amount = Annotated[Decimal, Field(ge=0, le=Decimal("10000000000"), allow_inf_nan=False)]
 
 

@@ -1,21 +1,19 @@
 """The three files of a matching run: assignments.csv, unassigned.csv and summary.json.
 
 Amounts are euros with two decimals (the engine counts in cents; the conversion happens
-only here). The files are written into a temporary directory next to the target, which
-then replaces the target in one rename: a failure part-way leaves an earlier result as it
-was, never a mix of old and new files.
+only here). The directory is written through matcher.data.output_dir: a failure part-way
+leaves an earlier result as it was, never a mix of old and new files, and a directory that
+is not an earlier match result is never replaced.
 """
 
 import csv
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from matcher.data.output_dir import OutputKind, replace_dir
 from matcher.domain.money import cents_to_euros, euro_amount
 from matcher.matching import UNIT_SCALE, Explanation, MatchOutcome
 
@@ -161,28 +159,12 @@ def write_csv(path: Path, header: Sequence[str], rows: Sequence[Row]) -> None:
 def write_outputs(
     out_dir: Path, assignments: Sequence[Row], unassigned: Sequence[Row], summary: dict[str, Any]
 ) -> None:
-    """Write the three files into out_dir, replacing it whole only once all are written."""
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    """Write the three files into out_dir, replacing it whole only once all are written
+    (matcher.data.output_dir: never over a directory that is not an earlier match result)."""
+
+    def fill(staging: Path) -> None:
         write_csv(staging / ASSIGNMENTS_FILE, ASSIGNMENT_COLUMNS, assignments)
         write_csv(staging / UNASSIGNED_FILE, UNASSIGNED_COLUMNS, unassigned)
         (staging / SUMMARY_FILE).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-        _swap_into_place(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
-
-def _swap_into_place(staging: Path, target: Path) -> None:
-    """Replace target by staging; the old directory is removed only after the move."""
-    if not target.exists():
-        os.replace(staging, target)
-        return
-    if not target.is_dir():
-        raise NotADirectoryError(f"{target} exists and is not a directory")
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    os.replace(target, old)
-    os.replace(staging, target)
-    shutil.rmtree(old, ignore_errors=True)
+    replace_dir(Path(out_dir), OutputKind.MATCH, fill)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from matcher.data.output_dir import OutputKind, check_target
 from matcher.data.reader import read_round
 from matcher.domain import Round
 from matcher.domain.money import euro_amount
@@ -77,9 +78,11 @@ def match_directory(
 ) -> dict[str, Any]:
     """Match the round in a directory or workbook; returns the summary (see summary.json).
 
-    Raises RoundImportError when the round or an overrides file has errors (nothing is
+    Raises RoundImportError when the round or an overrides file has errors, and
+    OutputDirRefusedError when out_dir is the round itself or not a matcher result (nothing is
     written then).
     """
+    check_target(Path(out_dir), OutputKind.MATCH, reading=(Path(path),))
     result = read_round(Path(path))
     return match(result.round, out_dir, options, import_warnings=len(result.warnings))
 
@@ -145,8 +148,7 @@ def check_arguments(out_dir: Path, solver: str, export_model: Path | None) -> No
     """Refuse arguments that cannot work before any time is spent solving."""
     if solver not in SOLVERS:
         raise MatchArgumentError(f"unknown solver {solver!r}; use one of {', '.join(SOLVERS)}")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise MatchArgumentError(f"{out_dir} exists and is not a directory")
+    check_target(out_dir, OutputKind.MATCH)
     if export_model is not None and Path(export_model).suffix.lower() not in MODEL_FORMATS:
         raise MatchArgumentError(f"{export_model}: the model can be written as .lp or .mps")
 

@@ -7,7 +7,7 @@ No client_ref ever leaves this module: the tables name requests by request_id on
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -60,6 +60,7 @@ class RoundResult:
     run_id: int | None = None
     pins: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     forbids: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    import_id: int | None = None  # the import solved on; an award after a re-import is refused
 
 
 def scopes(round_: Round) -> dict[str, Scope]:
@@ -194,15 +195,10 @@ def find_changes(round_: Round, result: RoundResult, scope: "Scope", how_many: i
         max_changes=how_many,
         change_time_limit=APP_CHANGE_SECONDS,
     )
-    return RoundResult(
-        result.outcome,
-        explanation,
-        result.proposals,
-        unplaced_table(restrict(round_, scope), result.outcome, explanation),
-        result.summary,
-        result.run_id,
-        result.pins,
-        result.forbids,
+    return replace(
+        result,
+        explanation=explanation,
+        unplaced=unplaced_table(restrict(round_, scope), result.outcome, explanation),
     )
 
 
@@ -370,8 +366,10 @@ def solve_and_record(
     time_limit: float = DEFAULT_TIME_LIMIT,
     solver: str = "auto",
     progress: Progress | None = None,
+    import_id: int | None = None,
 ) -> RoundResult:
-    """Solve the scope of the round and write its run record."""
+    """Solve the scope of the round and write its run record; import_id is the import the
+    round was loaded from, which award() then checks is still the stored one."""
     started_at = utc_now()
     clock = time.perf_counter()
     result = solve(
@@ -384,16 +382,7 @@ def solve_and_record(
     )
     result.summary["seconds"] = round(time.perf_counter() - clock, 2)
     run_id = record(db, result, who=who, scope=scope, time_limit=time_limit, started_at=started_at)
-    return RoundResult(
-        result.outcome,
-        result.explanation,
-        result.proposals,
-        result.unplaced,
-        result.summary,
-        run_id,
-        result.pins,
-        result.forbids,
-    )
+    return replace(result, run_id=run_id, import_id=import_id)
 
 
 def log_overrides(
@@ -433,7 +422,15 @@ def award(
         raise ValueError(f"no proposal for {', '.join(sorted(missing))}")
     engine = make_engine(database_url(db))
     try:
-        return write_awards(engine, lines, on=on, who=who, why=why, run_id=result.run_id)
+        return write_awards(
+            engine,
+            lines,
+            on=on,
+            who=who,
+            why=why,
+            run_id=result.run_id,
+            proposed_on=result.import_id,
+        )
     finally:
         engine.dispose()
 

@@ -14,6 +14,7 @@ from matcher.data.db.migrate import current_revision, upgrade
 from matcher.data.db.store import ImportRecord, is_empty, load_round, save_round
 from matcher.data.demo import generate_region
 from matcher.data.issues import Issue
+from matcher.data.output_dir import OutputDirRefusedError, OutputKind, check_target
 from matcher.data.reader import read_round
 from matcher.data.writer import write_round, write_workbook
 from matcher.domain import Round
@@ -40,18 +41,24 @@ def init_database(db: str | None = None) -> tuple[str, str | None]:
         engine.dispose()
 
 
-def import_round(path: Path, db: str | None = None, *, replace: bool = False) -> ImportOutcome:
+def import_round(
+    path: Path, db: str | None = None, *, replace: bool = False, drop_awards: bool = False
+) -> ImportOutcome:
     """Validate a round directory or workbook, then store it in one transaction.
 
     Validation runs completely before the database is touched, so a round with any error
-    writes nothing (RoundImportError carries every error found).
+    writes nothing (RoundImportError carries every error found). A replacement that would
+    drop awards made since the last import is refused (AwardsWouldBeLostError) unless
+    drop_awards.
     """
     result = read_round(Path(path))
     url = database_url(db)
     engine = make_engine(url)
     try:
         with plain_database_errors():
-            record = save_round(engine, result.round, source=str(path), replace=replace)
+            record = save_round(
+                engine, result.round, source=str(path), replace=replace, drop_awards=drop_awards
+            )
     finally:
         engine.dispose()
     return ImportOutcome(record=record, warnings=result.warnings, url=url)
@@ -77,9 +84,14 @@ def load_current_round(db: str | None = None) -> Round:
 
 def export_round(out: Path, db: str | None = None) -> Round:
     """Write the stored round: a workbook when out ends in .xlsx, else a round directory
-    (replacing out whole)."""
+    (replacing out whole, and only when it is new, empty or an earlier export)."""
+    is_workbook = Path(out).suffix.lower() == ".xlsx"
+    if is_workbook and Path(out).is_dir():
+        raise OutputDirRefusedError(f"{out} is a directory; nothing was written")
+    if not is_workbook:
+        check_target(Path(out), OutputKind.ROUND)
     round_ = load_current_round(db)
-    if Path(out).suffix.lower() == ".xlsx":
+    if is_workbook:
         write_workbook(round_, Path(out))
     else:
         write_round(round_, Path(out))

@@ -64,8 +64,12 @@ def write_awards(
     who: str,
     why: str,
     run_id: int | None = None,
+    proposed_on: int | None = None,
 ) -> tuple[AwardedLine, ...]:
     """Award every line or none, and log each with who and why.
+
+    ``proposed_on`` is the import the proposals were computed on: when the round has been
+    imported again since, the award is refused (the request may have changed).
 
     Capacity counts the awards running on ``on`` (no end date, or ending on or after it),
     as the matching does. A team's budget holds what is left for the period, so each award
@@ -78,6 +82,8 @@ def write_awards(
     if problems := _impossible_lines(lines):
         raise AwardRefusedError(problems)
     with _write_transaction(engine) as connection:
+        if proposed_on is not None:
+            _refuse_stale(connection, proposed_on)
         requests = _requests(connection, [line.request_id for line in lines])
         problems = _unknown_or_awarded(connection, lines, requests)
         if problems:
@@ -119,6 +125,21 @@ def _impossible_lines(lines: Sequence[AwardLine]) -> list[str]:
         if not (line.tariff.is_finite() and line.tariff >= 0):
             problems.append(f"{line.request_id}: the tariff may not be negative ({line.tariff})")
     return problems
+
+
+def _refuse_stale(connection: Connection, proposed_on: int) -> None:
+    """Refuse proposals made on an earlier import. The state row is locked first, so an
+    import running now is waited for (PostgreSQL; SQLite holds its write lock already)."""
+    connection.execute(select(round_state.c.singleton).with_for_update()).all()
+    now = connection.execute(select(round_state.c.import_id)).scalar_one_or_none()
+    if now != proposed_on:
+        raise AwardRefusedError(
+            [
+                f"the round was imported again after these proposals were made (import "
+                f"{proposed_on} then, {now if now is not None else 'no round'} now); "
+                "run the matching again before awarding"
+            ]
+        )
 
 
 @dataclass(frozen=True)

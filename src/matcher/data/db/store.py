@@ -30,6 +30,20 @@ class DatabaseNotEmptyError(Exception):
     """The database already holds a round and replacing it was not asked for."""
 
 
+class AwardsWouldBeLostError(DatabaseNotEmptyError):
+    """Replacing the round would drop awards made since its import; nothing was imported."""
+
+    HINT = "import with --replace --drop-awards to drop them"
+
+    def __init__(self, lost: int, hint: str = HINT) -> None:
+        self.lost = lost
+        super().__init__(
+            f"{lost} award(s) made since the last import are not in the new round's "
+            f"awards.csv and would be lost. Add them to it (`matcher export` writes them), "
+            f"or {hint}"
+        )
+
+
 @dataclass(frozen=True)
 class ImportRecord:
     """One import: when, from where, and how many rows per table."""
@@ -62,9 +76,15 @@ def is_empty(engine: Engine) -> bool:
 
 
 def save_round(
-    engine: Engine, round_: Round, *, source: str, replace: bool = False
+    engine: Engine,
+    round_: Round,
+    *,
+    source: str,
+    replace: bool = False,
+    drop_awards: bool = False,
 ) -> ImportRecord:
-    """Store round_ in one transaction; refuse a non-empty database unless replace."""
+    """Store round_ in one transaction; refuse a non-empty database unless replace, and a
+    replacement that would lose awards made since the last import unless drop_awards."""
     require_current_schema(engine)
     counts = {
         spec.name: len(rows) for spec in TABLES if (rows := getattr(round_, spec.name)) is not None
@@ -82,6 +102,8 @@ def save_round(
             raise DatabaseNotEmptyError(
                 "the database already holds a round; import with --replace to replace it whole"
             )
+        if stored and not drop_awards and (lost := _awards_lost(connection, round_)):
+            raise AwardsWouldBeLostError(lost)
         if stored:
             _clear_round(connection)
         for spec in TABLES:
@@ -122,6 +144,21 @@ def _lock_round(connection: Connection) -> None:
     """
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("LOCK TABLE round_state IN EXCLUSIVE MODE")
+
+
+def _awards_lost(connection: Connection, round_: Round) -> int:
+    """Awards made since the stored round's import (the rows after the imported ones:
+    awards are appended) that the new round does not hold for the same provider."""
+    awards = round_tables["awards"]
+    counts = connection.execute(
+        select(imports.c.counts).join(round_state, round_state.c.import_id == imports.c.import_id)
+    ).scalar_one()
+    imported = int((counts or {}).get("awards", 0))
+    made = connection.execute(
+        select(awards.c.request_id, awards.c.provider_id).where(awards.c.position >= imported)
+    ).all()
+    kept = {(a.request_id, a.provider_id) for a in round_.awards or ()}
+    return sum(1 for row in made if (row.request_id, row.provider_id) not in kept)
 
 
 def _clear_round(connection: Connection) -> None:
