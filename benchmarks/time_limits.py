@@ -21,10 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from scale import scarce_round
-
+from benchmarks.scale import scarce_round
 from matcher.data.writer import write_round
 
 MATCHER = Path(sys.executable).with_name("matcher")
