@@ -2,7 +2,7 @@
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
@@ -11,13 +11,10 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from matcher.batch.run import BatchSettings, Event
 from matcher.cli.console import err, out
-from matcher.data.db.lock import BatchAlreadyRunningError
 from matcher.data.db.store import DatabaseNotInitialisedError
 from matcher.domain.money import to_cents
 from matcher.matching import SOLVERS
-from matcher.services.batch import BatchSolveError, run_nightly
 from matcher.services.rounds import NoRoundStoredError
 
 EXIT_SOLVER = 4
@@ -98,6 +95,12 @@ def batch(
     """Re-optimise every open request and write one run record (see models/batch.md)."""
     if solver not in SOLVERS:
         raise typer.BadParameter(f"unknown solver {solver!r}", param_hint="--solver")
+    # Dask, the solvers and the capacity model load only when a batch really runs, so that
+    # `matcher --help` and the other commands start at once.
+    from matcher.batch.run import BatchSettings
+    from matcher.data.db.lock import BatchAlreadyRunningError
+    from matcher.services.batch import BatchSolveError, run_nightly
+
     settings = BatchSettings(
         solver=solver,
         time_limit=time_limit,
@@ -125,7 +128,7 @@ def batch(
 
 
 @contextmanager
-def _reporter(as_json: bool) -> Iterator[Event]:
+def _reporter(as_json: bool) -> Iterator[Callable[[dict[str, Any]], None]]:
     """JSON lines on stderr with --json; a rich progress bar over the parts on a terminal."""
     if as_json:
 

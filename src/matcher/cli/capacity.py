@@ -4,18 +4,18 @@ import time
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from matcher.capacity.impact import Line, Ranked, rank, summary_lines
-from matcher.capacity.signals import SIGNAL_TYPES
 from matcher.cli.console import err, out, print_issues
 from matcher.data.db.store import DatabaseNotInitialisedError
 from matcher.data.issues import RoundImportError
-from matcher.services.capacity import capacity_of, signals_json
+
+if TYPE_CHECKING:
+    from matcher.capacity.impact import Line, Ranked
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 TOP = 15  # lines and signals shown without --all
@@ -55,6 +55,11 @@ def capacity(
     if (round_dir is None) == (db is None):
         err.print("[bold red]Give a round directory or --db URL (one of the two).[/]")
         raise typer.Exit(2)
+    # The forecasting libraries load only when the analysis runs: other commands start at once.
+    from matcher.capacity.impact import rank, summary_lines
+    from matcher.capacity.signals import SIGNAL_TYPES
+    from matcher.services.capacity import capacity_of, signals_json
+
     started = time.perf_counter()
     try:
         with err.status("Forecasting demand and checking capacity ..."):
@@ -88,7 +93,7 @@ def capacity(
     out.print(f"{len(signals)} signals for {run.source} ({summary}) in {seconds:.1f} s.")
 
 
-def _print_summary(lines: list[Line]) -> None:
+def _print_summary(lines: "list[Line]") -> None:
     table = Table(title="What matters first: one line per intervention and area")
     table.add_column("clients", justify="right", no_wrap=True)
     table.add_column("summary", overflow="fold")
@@ -97,7 +102,7 @@ def _print_summary(lines: list[Line]) -> None:
     out.print(table)
 
 
-def _print_table(ranked: list[Ranked]) -> None:
+def _print_table(ranked: "list[Ranked]") -> None:
     table = Table(title="Capacity signals, largest impact first", show_lines=False)
     for column in ("clients", "severity", "signal", "intervention", "area", "month", "value",
                    "threshold"):  # fmt: skip

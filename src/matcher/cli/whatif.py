@@ -2,7 +2,7 @@
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -11,11 +11,11 @@ from rich.table import Table
 
 from matcher.cli.console import err, out, print_issues
 from matcher.data.issues import RoundImportError
-from matcher.scenarios.compare import Comparison, KpiRow, kpi_text
 from matcher.scenarios.errors import ScenarioError
-from matcher.scenarios.run import RunSettings
-from matcher.services import scenarios as service
 from matcher.services.rounds import round_from
+
+if TYPE_CHECKING:
+    from matcher.scenarios.compare import Comparison, KpiRow
 
 
 def whatif(
@@ -51,6 +51,10 @@ def whatif(
     ] = None,
 ) -> None:
     """Match the baseline and each scenario, and show their KPIs side by side."""
+    # Matching, capacity and Dask load only when a what-if runs: other commands start at once.
+    from matcher.scenarios.run import RunSettings
+    from matcher.services import scenarios as service
+
     try:
         round_ = round_from(round_dir)[1]
         scenarios = service.collect_scenarios(scenario_files or [], sweep or [])
@@ -91,7 +95,7 @@ def whatif(
     err.print(f"{len(outcome.results)} runs on {outcome.ran_on} in {outcome.seconds:.1f} s.")
 
 
-def _table(comparison: Comparison) -> Table:
+def _table(comparison: "Comparison") -> Table:
     table = Table(title="What-if KPIs (change against the baseline in brackets)")
     table.add_column("KPI")
     for name, status in zip(comparison.columns, comparison.statuses, strict=True):
@@ -104,7 +108,9 @@ def _table(comparison: Comparison) -> Table:
     return table
 
 
-def _cell(row: KpiRow, k: int) -> str:
+def _cell(row: "KpiRow", k: int) -> str:
+    from matcher.scenarios.compare import kpi_text
+
     value = row.values[k]
     text = kpi_text(row, value, euro="EUR ")
     base = row.values[0]
