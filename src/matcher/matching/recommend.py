@@ -16,7 +16,7 @@ from matcher.domain import ALL_INTERVENTIONS, Request, Round
 from matcher.domain.money import to_cents
 from matcher.matching.build import active_awards, build_problem, round_date_of, units_of
 from matcher.matching.engine import MatchOutcome
-from matcher.matching.explain import ORDINALS, REJECT_CODE
+from matcher.matching.explain_context import ORDINALS, REJECT_CODE
 from matcher.matching.problem import UNIT_SCALE, MatchingProblem
 from matcher.matching.room import euros, intervention_unit_words, volume
 
