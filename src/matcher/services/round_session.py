@@ -7,7 +7,7 @@ No client_ref ever leaves this module: the tables name requests by request_id on
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -27,6 +27,7 @@ from matcher.matching import (
     match_round,
 )
 from matcher.services.round_tables import proposals_table, unplaced_table
+from matcher.services.session_overrides import applicable, inadmissible_pins
 
 # The demo round is scarce and hard: the app solves with a short limit and says so.
 DEFAULT_TIME_LIMIT = 20.0
@@ -60,6 +61,10 @@ class RoundResult:
     run_id: int | None = None
     pins: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     forbids: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    # Overrides that no longer apply (awarded request, provider not admissible): the page
+    # removes them from the session and shows the notices.
+    dropped: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    notices: tuple[str, ...] = ()
 
 
 def scopes(round_: Round) -> dict[str, Scope]:
@@ -143,9 +148,11 @@ def solve(
     """Solve the round with the pins and forbids, and explain every request.
 
     The cheapest change for unplaced requests is searched when find_changes, or (None) when
-    the round is small enough for it to take a moment.
+    the round is small enough for it to take a moment. Pins and forbids that no longer
+    apply are dropped with a notice (session_overrides), never made an infeasible round.
     """
-    overrides = Overrides(pins=frozenset(pins), forbids=frozenset(forbids))
+    applied = applicable(round_, pins, forbids)
+    overrides = Overrides(pins=applied.pins, forbids=applied.forbids)
 
     def solving(done: int, total: int) -> None:
         if progress is not None:
@@ -158,6 +165,12 @@ def solve(
         round_.effective_policy(), solver=solver, time_limit=time_limit
     )
     outcome = match_round(round_, settings=settings, overrides=overrides, progress=solving)
+    stale = inadmissible_pins(outcome, overrides.pins) if outcome.pin_conflicts else None
+    if stale is not None and stale.dropped:
+        overrides = Overrides(pins=overrides.pins - stale.dropped, forbids=overrides.forbids)
+        notices = applied.notices + stale.notices
+        applied = replace(applied, dropped=applied.dropped | stale.dropped, notices=notices)
+        outcome = match_round(round_, settings=settings, overrides=overrides, progress=solving)
     explanation = None
     if outcome.status in ("optimal", "feasible"):
         if progress is not None:
@@ -181,6 +194,8 @@ def solve(
         summary=summary(outcome),
         pins=overrides.pins,
         forbids=overrides.forbids,
+        dropped=applied.dropped,
+        notices=applied.notices,
     )
 
 
@@ -194,16 +209,8 @@ def find_changes(round_: Round, result: RoundResult, scope: "Scope", how_many: i
         max_changes=how_many,
         change_time_limit=APP_CHANGE_SECONDS,
     )
-    return RoundResult(
-        result.outcome,
-        explanation,
-        result.proposals,
-        unplaced_table(restrict(round_, scope), result.outcome, explanation),
-        result.summary,
-        result.run_id,
-        result.pins,
-        result.forbids,
-    )
+    unplaced = unplaced_table(restrict(round_, scope), result.outcome, explanation)
+    return replace(result, explanation=explanation, unplaced=unplaced)
 
 
 def summary(outcome: MatchOutcome) -> dict[str, Any]:
@@ -285,16 +292,7 @@ def solve_and_record(
     )
     result.summary["seconds"] = round(time.perf_counter() - clock, 2)
     run_id = record(db, result, who=who, scope=scope, time_limit=time_limit, started_at=started_at)
-    return RoundResult(
-        result.outcome,
-        result.explanation,
-        result.proposals,
-        result.unplaced,
-        result.summary,
-        run_id,
-        result.pins,
-        result.forbids,
-    )
+    return replace(result, run_id=run_id)
 
 
 def log_overrides(
