@@ -110,7 +110,7 @@ def test_revoke_reopens_the_request_refunds_the_budget_and_is_audited(tmp_path: 
     assert round_ is not None
     result = solve(round_)
     by_request = result.proposals.set_index("request")
-    cost = float(by_request.loc["R1", "cost a week"])
+    cost = float(str(by_request.loc["R1", "cost a week"]))
     award(url, result, ["R1"], who="anna", why="agreed", on=round_day(round_))
     after_award = stored_round(url)
     assert after_award is not None
