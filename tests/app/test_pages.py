@@ -165,3 +165,52 @@ def test_capacity_page_shows_signals_heatmap_and_forecast(
     assert not app.exception
     assert any(c.value.startswith("Too-big-to-fail checked") for c in app.caption)
     assert not [b for b in app.button if b.label == "Check too-big-to-fail"]
+
+
+def test_pin_award_run_again_remove_a_pin_and_revoke(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = database(tmp_path, TINY)
+    app = open_page(monkeypatch, url, "matching")
+    click(app, "Run matching")
+    proposals = app.session_state["match_result"][1].proposals
+    edit_proposals(app, {0: {"pin": True}, 1: {"pin": True}})
+    app.text_input(key="match_why").input("client asked").run()
+    click(app, "Re-solve")
+    assert app.text_input(key="match_why").value == ""  # the reason served the pins only
+    first, second = (tuple(proposals.loc[i, ["request", "provider"]]) for i in (0, 1))
+    assert app.session_state["match_pins"] == {first, second}
+
+    edit_proposals(app, {0: {"award": True}})
+    app.text_input(key="match_why").input("agreed by phone").run()
+    click(app, "Award selected (1)")
+    assert app.session_state["match_pins"] == {second}  # the award settled its own pin
+    click(app, "Run matching")
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Status"] == "optimal"
+    assert metrics["Placed"] == "4 of 4"
+
+    remove = app.session_state["match_pins"]
+    table_key = next(k for k in app.session_state if str(k).startswith("overrides-"))
+    app.session_state[table_key] = {
+        "edited_rows": {0: {"remove": True}}, "added_rows": [], "deleted_rows": [],
+    }  # fmt: skip
+    app.run()
+    click(app, "Remove ticked (1)")
+    assert app.session_state["match_pins"] == set()
+    assert remove == {second}
+    actions = list(history.overrides(url)["action"])
+    assert actions.count("unpin") == 2  # one settled by the award, one removed by hand
+
+    app.text_input(key="revoke-why").input("client moved").run()
+    click(app, "Revoke this award")
+    assert any("Revoke the award of" in w.value for w in app.warning)
+    stored = stored_round(url)
+    assert stored is not None
+    assert first[0] in {a.request_id for a in stored.awards or ()}  # not before the yes
+    click(app, "Yes, revoke")
+    stored = stored_round(url)
+    assert stored is not None
+    assert first[0] not in {a.request_id for a in stored.awards or ()}
+    assert any("Revoked:" in s.value for s in app.success)
+    assert list(history.awards(url)["action"]) == ["revoke", "award"]
