@@ -99,7 +99,8 @@ def test_one_case_ranks_the_providers_of_the_chosen_request(
     assert set(table["provider"]) >= {"P001", "P002"}
     admissible = table[table["admissible"]]
     assert list(admissible["cost a week"]) == sorted(admissible["cost a week"])
-    assert any("Best:" in s.value for s in app.success)
+    assert any("Best that fits:" in s.value for s in app.success)
+    assert any("awards only" in c.value for c in app.caption)  # no run in this session
 
 
 def test_provider_view_shows_no_client_details(

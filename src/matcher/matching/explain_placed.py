@@ -9,12 +9,18 @@ from matcher.matching.room import describe_use, euros
 
 @dataclass(frozen=True)
 class Alternative:
-    """Another admissible provider for a placed request, and what it would change."""
+    """Another admissible provider for a placed request, and what it would change.
+
+    ``delta_cents`` is the objective difference (cost plus the policy-weighted distance,
+    preference and continuity terms: a ranking score, not money paid); ``cost_delta_cents``
+    is the difference in euros a week the team would pay (negative: it would pay less).
+    """
 
     provider_id: str
     cost_cents: int
     objective_cents: int
     delta_cents: int
+    cost_delta_cents: int = 0
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,7 @@ def placed(context: Context, ri: int) -> Placed:
             int(problem.pair_cost[b]),
             int(objective[b]),
             int(objective[b]) - int(objective[a]),
+            int(problem.pair_cost[b]) - int(problem.pair_cost[a]),
         )
     return Placed(
         problem.request_ids[ri],
