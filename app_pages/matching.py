@@ -20,6 +20,7 @@ from matcher.services.round_session import (
     scopes,
     solve_and_record,
 )
+from matcher.services.round_tables import CODE_COLUMNS
 from matcher.services.session_overrides import without_requests
 
 RESULT, PINS, FORBIDS, SCOPE = "match_result", "match_pins", "match_forbids", "match_scope"
@@ -64,7 +65,13 @@ with st.expander(f"Open requests in scope: {len(requests):,}", expanded=False):
         shown = shown[shown["urgency"].isin(urgency)]
     if interventions:
         shown = shown[shown["intervention"].isin(interventions)]
-    st.dataframe(shown, hide_index=True, height=300)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        height=300,
+        placeholder="",
+        column_config={"units": st.column_config.NumberColumn(format="%.2f")},
+    )
 
 
 def run() -> None:
@@ -148,12 +155,20 @@ table.insert(
 edited = st.data_editor(
     table,
     hide_index=True,
+    placeholder="",
     disabled=[c for c in table.columns if c not in ("award", "pin", "forbid")],
     column_config={
         "why": st.column_config.TextColumn(width="large"),
         "tariff": st.column_config.NumberColumn(format="€ %.2f"),
         "cost a week": st.column_config.NumberColumn(format="€ %.2f"),
-        "next best costs more a week": st.column_config.NumberColumn(format="€ %.2f"),
+        "next best pays more a week": st.column_config.NumberColumn(format="€ %.2f"),
+        "next best score difference": st.column_config.NumberColumn(
+            format="%.2f",
+            help="Cost plus the policy-weighted distance, preference and continuity terms: "
+            "how the solver ranks, not what is paid.",
+        ),
+        "km": st.column_config.NumberColumn(format="%.1f"),
+        "units": st.column_config.NumberColumn(format="%.2f"),
     },
     key=f"proposals-{result.run_id}",
     height=420,
@@ -218,8 +233,9 @@ if not result.unplaced.empty and not searched:
         )
         st.session_state[RESULT] = (label, result)
 st.dataframe(
-    result.unplaced,
+    result.unplaced.drop(columns=list(CODE_COLUMNS)),
     hide_index=True,
+    placeholder="",
     column_config={
         "detail": st.column_config.TextColumn(width="large"),
         "change that would place it": st.column_config.TextColumn(width="large"),

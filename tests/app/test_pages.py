@@ -54,7 +54,7 @@ def test_matching_runs_pins_resolves_and_awards(
 
     click(app, "Run matching")
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Status"] == "optimal"
+    assert metrics["Status"] == "Best possible"
     assert metrics["Placed"] == "5 of 5"
     proposals = app.session_state["match_result"][1].proposals
     first = (proposals.loc[0, "request"], proposals.loc[0, "provider"])
@@ -188,7 +188,7 @@ def test_pin_award_run_again_remove_a_pin_and_revoke(
     assert app.session_state["match_pins"] == {second}  # the award settled its own pin
     click(app, "Run matching")
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Status"] == "optimal"
+    assert metrics["Status"] == "Best possible"
     assert metrics["Placed"] == "4 of 4"
 
     remove = app.session_state["match_pins"]

@@ -1,6 +1,9 @@
 """The tables of a solved round as the Matching round page shows them: one row per proposal
 with its reasons and the next-best alternative, one row per unplaced request with its
 reasons. Money in euros, units as numbers; requests named by request_id only.
+
+"Pays more" is euros a week the team would pay; "score difference" is the objective
+difference (cost plus the policy-weighted distance, preference and continuity terms).
 """
 
 from typing import Any
@@ -9,6 +12,10 @@ import pandas as pd
 
 from matcher.domain import Round
 from matcher.matching import UNIT_SCALE, Explanation, MatchOutcome
+from matcher.services.catalogue import words
+
+# Columns kept for tools (downloads) and left out of the page's tables: they hold codes.
+CODE_COLUMNS = ("reason",)
 
 
 def proposals_table(
@@ -42,7 +49,10 @@ def proposals_table(
                 "pinned": bool(problem.pair_pinned[a]),
                 "why": _why(problem, a, placed.preference_note if placed else None),
                 "next best": next_best.provider_id if next_best else "",
-                "next best costs more a week": next_best.delta_cents / 100 if next_best else None,
+                "next best pays more a week": next_best.cost_delta_cents / 100
+                if next_best
+                else None,
+                "next best score difference": next_best.delta_cents / 100 if next_best else None,
             }
         )
     columns = [
@@ -59,22 +69,27 @@ def proposals_table(
         "pinned",
         "why",
         "next best",
-        "next best costs more a week",
+        "next best pays more a week",
+        "next best score difference",
     ]
     return pd.DataFrame(rows, columns=columns)
 
 
 def _why(problem: Any, a: int, note: str | None) -> str:
-    """The chosen pair's terms in words, then the note on the client's first choice."""
-    parts = [f"cost EUR {int(problem.pair_cost[a]) / 100:,.2f}"]
-    for name, array in (
-        ("distance", problem.pair_distance),
-        ("preference", problem.pair_preference),
-        ("continuity", problem.pair_continuity),
-    ):
-        value = int(array[a])
-        if value:
-            parts.append(f"{name} {value / 100:+,.2f}")
+    """The chosen pair's cost, then its weighted terms (a score, not paid) in words, then the
+    note on the client's first choice."""
+    parts = [f"costs € {int(problem.pair_cost[a]) / 100:,.2f} a week"]
+    terms = [
+        f"{name} {value / 100:+,.2f}"
+        for name, array in (
+            ("distance", problem.pair_distance),
+            ("preference", problem.pair_preference),
+            ("continuity", problem.pair_continuity),
+        )
+        if (value := int(array[a]))
+    ]
+    if terms:
+        parts.append("weighted terms (score, not paid): " + ", ".join(terms))
     if bool(problem.pair_pinned[a]):
         parts.append("pinned by the regisseur")
     words = "; ".join(parts)
@@ -97,11 +112,12 @@ def unplaced_table(
                     "intervention": request.intervention_id if request else "",
                     "urgency": request.urgency.value if request else "",
                     "reason": ", ".join(r.code for r in item.reasons),
+                    "why not placed": "; ".join(words("reason", r.code) for r in item.reasons),
                     "detail": " ".join(r.detail for r in item.reasons),
                     "change that would place it": item.cheapest_change or "",
                 }
             )
-    columns = ["request", "team", "intervention", "urgency", "reason", "detail"]
+    columns = ["request", "team", "intervention", "urgency", "reason", "why not placed", "detail"]
     columns.append("change that would place it")
     frame = pd.DataFrame(rows, columns=columns)
     order = {"crisis": 0, "high": 1, "normal": 2}
