@@ -160,7 +160,8 @@ def test_capacity_page_shows_signals_heatmap_and_forecast(
     assert {"median wait", "80th percentile", "95th percentile"} <= set(waits.index)
     assert metrics["Signals"] == f"{len(signals):,}"
     assert any("MASE" in c.value or "no backtest" in c.value for c in app.caption)
-    assert "too_big_to_fail" not in set(signals["type"])  # on request only
+    assert "Too big to fail" not in set(signals["signal"])  # on request only
+    assert "type" not in signals.columns  # the code is for the downloads
     [check] = [b for b in app.button if b.label == "Check too-big-to-fail"]
     check.click().run()
     assert not app.exception

@@ -21,6 +21,7 @@ from matcher.capacity.simulation import (
     steady_wait_quantile,
 )
 from matcher.domain import Round
+from matcher.services.catalogue import mase_words, words
 
 
 def utilisation(report: CapacityReport) -> pd.DataFrame:
@@ -77,8 +78,8 @@ def forecast_quality(report: CapacityReport, intervention_id: str) -> str:
     found = report.forecasts.get(intervention_id)
     if found is None:
         return "no forecast: the intervention has no intake history"
-    mase = "no backtest (short series)" if found.mase is None else f"backtest MASE {found.mase:.2f}"
-    return f"{found.method}; {mase} over the last {found.backtest_months} months"
+    over = f" over the last {found.backtest_months} months" if found.mase is not None else ""
+    return f"Forecast method {found.method}; {mase_words(found.mase)}{over}"
 
 
 def signals(report: CapacityReport, round_: Round) -> pd.DataFrame:
@@ -97,6 +98,9 @@ def signals(report: CapacityReport, round_: Round) -> pd.DataFrame:
         columns=["clients", "EUR a week", "weeks", "severity", "type", "intervention_id", "area",
                  "month", "value", "threshold", "detail", "action"],
     )  # fmt: skip
+    names = {i.intervention_id: i.name for i in round_.interventions}
+    frame.insert(4, "signal", [words("signal", t) for t in frame["type"]])
+    frame.insert(7, "name", [names.get(i, "") for i in frame["intervention_id"]])
     return frame.rename(columns={"intervention_id": "intervention"})
 
 
@@ -139,7 +143,8 @@ def queue_caption(report: CapacityReport, round_: Round, intervention_id: str) -
     return (
         f"{c.places} places, {c.running} in care and {c.backlog} waiting now, "
         f"{c.arrivals_per_week:.1f} requests a week, {c.care_weeks:.0f} weeks of care on "
-        f"average; formula: Erlang C (steady state) and the fluid clearance; inf = never"
+        f"average; formula: Erlang C (steady state) and the fluid clearance; "
+        "never = the queue never clears"
     )
 
 
