@@ -11,7 +11,8 @@ import streamlit as st
 
 from matcher.data.db.engine import database_url
 
-st.set_page_config(page_title="matcher", page_icon=":material/handshake:", layout="wide")
+# An emoji icon: the favicon needs no font fetched from an outside host.
+st.set_page_config(page_title="matcher", page_icon="🤝", layout="wide")
 
 if "db_url" not in st.session_state:
     st.session_state["db_url"] = database_url()
