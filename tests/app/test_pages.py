@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -125,8 +126,13 @@ def test_history_lists_nothing_yet_and_then_the_runs(
     app.switch_page("app_pages/history.py").run()
     assert app.subheader[0].value == "Runs (1)"
     runs = app.dataframe[0].value
-    assert runs.loc[0, "status"] == "optimal"
-    assert runs.loc[0, "n_assigned"] == 5
+    assert runs.loc[0, "status"] == "Best possible"  # the code "optimal" is in the download
+    assert runs.loc[0, "placed"] == 5
+    stored = history.runs(url)
+    utc = pd.Timestamp(stored.loc[0, "started_at"])
+    utc = utc.tz_localize("UTC") if utc.tzinfo is None else utc
+    local = utc.tz_convert("Europe/Amsterdam").tz_localize(None)
+    assert pd.Timestamp(runs.loc[0, "started"]) == local  # shown in local time
 
 
 def test_data_page_offers_the_template(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

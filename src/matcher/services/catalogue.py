@@ -12,6 +12,9 @@ import math
 import os
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pandas as pd
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 LOCALES = ("en", "nl")
@@ -137,3 +140,48 @@ def mase_words(mase: float | None) -> str:
         "year earlier, or of the previous month): {verdict}"
     )
     return text.format(mase=number(mase), verdict=verdict)
+
+
+# Column names of the stored records, in words for the page (the downloads keep the names).
+COLUMNS = {
+    "run_id": N_("run"),
+    "log_id": N_("no."),
+    "started_at": N_("started"),
+    "awarded_at": N_("when"),
+    "logged_at": N_("when"),
+    "run_date": N_("run date"),
+    "request_id": N_("request"),
+    "provider_id": N_("provider"),
+    "intervention_id": N_("intervention"),
+    "n_requests": N_("requests"),
+    "n_assigned": N_("placed"),
+    "total_cost": N_("cost a week"),
+    "reason_code": N_("reason"),
+}
+# Which column holds codes of which kind, to be shown in words.
+CODED = {"status": "status"}
+# Time stamps of the audit, stored in UTC (SQLite hands them back without the zone).
+UTC_COLUMNS = ("started_at", "finished_at", "awarded_at", "logged_at", "imported_at")
+
+
+def timezone() -> ZoneInfo:
+    """The time zone times are shown in: $MATCHER_TIMEZONE, else Europe/Amsterdam (the
+    audit stores UTC)."""
+    try:
+        return ZoneInfo(os.environ.get("MATCHER_TIMEZONE", "Europe/Amsterdam"))
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """A stored table as people read it: column names in words, codes in words, times in
+    the local time zone (without the offset), nothing else changed."""
+    out = frame.copy()
+    zone = timezone()
+    for name in out.columns:
+        if name in CODED:
+            out[name] = [words(CODED[name], str(v)) if v is not None else "" for v in out[name]]
+        elif name in UTC_COLUMNS and len(out):
+            stamps = pd.to_datetime(out[name], utc=True)
+            out[name] = stamps.dt.tz_convert(zone).dt.tz_localize(None)
+    return out.rename(columns={k: _(v) for k, v in COLUMNS.items() if k in out.columns})
