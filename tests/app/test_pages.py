@@ -129,10 +129,10 @@ def test_history_lists_nothing_yet_and_then_the_runs(
     assert runs.loc[0, "status"] == "Best possible"  # the code "optimal" is in the download
     assert runs.loc[0, "placed"] == 5
     stored = history.runs(url)
-    utc = pd.Timestamp(stored.loc[0, "started_at"])
+    utc = pd.Timestamp(stored["started_at"].iloc[0])
     utc = utc.tz_localize("UTC") if utc.tzinfo is None else utc
     local = utc.tz_convert("Europe/Amsterdam").tz_localize(None)
-    assert pd.Timestamp(runs.loc[0, "started"]) == local  # shown in local time
+    assert pd.Timestamp(runs["started"].iloc[0]) == local  # shown in local time
 
 
 def test_data_page_offers_the_template(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
