@@ -133,9 +133,9 @@ with left:
         hide_index=True,
         height=320,
         column_config={
-            "largest share": st.column_config.NumberColumn(format="percent"),
-            "HHI": st.column_config.NumberColumn(
-                format="percent",
+            "largest share (%)": st.column_config.NumberColumn(format="%.1f%%"),
+            "HHI (%)": st.column_config.NumberColumn(
+                format="%.1f%%",
                 help="Sum of the squared shares: 100% when one provider holds all the care.",
             ),
             "running units a week": st.column_config.NumberColumn(format="%.1f"),

@@ -21,7 +21,7 @@ from matcher.capacity.simulation import (
     steady_wait_quantile,
 )
 from matcher.domain import Round
-from matcher.services.catalogue import mase_words, words
+from matcher.services.catalogue import in_words, mase_words, words
 
 
 def utilisation(report: CapacityReport) -> pd.DataFrame:
@@ -79,7 +79,7 @@ def forecast_quality(report: CapacityReport, intervention_id: str) -> str:
     if found is None:
         return "no forecast: the intervention has no intake history"
     over = f" over the last {found.backtest_months} months" if found.mase is not None else ""
-    return f"Forecast method {found.method}; {mase_words(found.mase)}{over}"
+    return f"Forecast: {words('method', found.method)}; {mase_words(found.mase)}{over}"
 
 
 def signals(report: CapacityReport, round_: Round) -> pd.DataFrame:
@@ -108,7 +108,8 @@ def summary(report: CapacityReport, round_: Round) -> pd.DataFrame:
     """One line per intervention and area with a signal, the most clients first."""
     rows = [
         {"intervention": x.intervention_id, "area": x.area, "clients": x.clients,
-         "EUR a week": round(x.euros_per_week), "weeks": round(x.weeks, 1), "summary": x.text}
+         "EUR a week": round(x.euros_per_week), "weeks": round(x.weeks, 1),
+         "summary": in_words("signal", x.text)}
         for x in summary_lines(rank(report, round_), round_)
     ]  # fmt: skip
     columns = ["intervention", "area", "clients", "EUR a week", "weeks", "summary"]
@@ -149,8 +150,8 @@ def queue_caption(report: CapacityReport, round_: Round, intervention_id: str) -
 
 
 def concentration(report: CapacityReport, round_: Round) -> pd.DataFrame:
-    """Per intervention: running care by provider, the largest share and the HHI
-    (sum of squared shares, 1 = one provider holds everything)."""
+    """Per intervention: running care by provider, the largest share and the HHI (sum of
+    squared shares) in percent: 100 = one provider holds everything."""
     units: dict[str, dict[str, float]] = defaultdict(dict)
     for (pid, iid), value in report.supply.committed.items():
         if value > 0:
@@ -167,14 +168,14 @@ def concentration(report: CapacityReport, round_: Round) -> pd.DataFrame:
                 "name": names.get(iid, ""),
                 "providers": len(shares),
                 "largest provider": largest,
-                "largest share": round(shares[largest], 3),
-                "HHI": round(sum(s * s for s in shares.values()), 3),
+                "largest share (%)": round(100 * shares[largest], 1),
+                "HHI (%)": round(100 * sum(s * s for s in shares.values()), 1),
                 "running units a week": round(total, 1),
             }
         )
-    columns = ["intervention", "name", "providers", "largest provider", "largest share", "HHI",
-               "running units a week"]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns).sort_values("HHI", ascending=False)
+    columns = ["intervention", "name", "providers", "largest provider", "largest share (%)",
+               "HHI (%)", "running units a week"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns).sort_values("HHI (%)", ascending=False)
 
 
 def expiring_certificates(round_: Round, report: CapacityReport) -> pd.DataFrame:

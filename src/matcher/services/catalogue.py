@@ -78,7 +78,19 @@ SIGNALS = {
     "certification_expiry": N_("Certificates ending"),
 }
 
-TABLES = {"reason": REASONS, "status": STATUSES, "stage": STAGES, "signal": SIGNALS}
+METHODS = {
+    "ets_seasonal": N_("exponential smoothing with trend and season"),
+    "ets_trend": N_("exponential smoothing with trend"),
+    "mean_fallback": N_("the average of the months so far (too little history for a model)"),
+}
+
+TABLES = {
+    "reason": REASONS,
+    "status": STATUSES,
+    "stage": STAGES,
+    "signal": SIGNALS,
+    "method": METHODS,
+}
 
 
 def words(kind: str, code: str) -> str:
@@ -91,6 +103,18 @@ def words(kind: str, code: str) -> str:
 def many(kind: str, codes: str, sep: str = ", ") -> str:
     """Words for a ``sep``-separated list of codes, as a sentence fragment joined by '; '."""
     return "; ".join(words(kind, code.strip()) for code in codes.split(sep) if code.strip())
+
+
+def plain(code: str) -> str:
+    """A data set's own code (a product group, a specialism) readable: no underscores."""
+    return code.replace("_", " ")
+
+
+def in_words(kind: str, text: str) -> str:
+    """A sentence written with codes of a kind, with each code replaced by its words."""
+    for code in sorted(TABLES[kind], key=len, reverse=True):
+        text = text.replace(code, words(kind, code))
+    return text
 
 
 def number(value: float | None, decimals: int = 2) -> str:

@@ -13,6 +13,7 @@ import pandas as pd
 from matcher.data.contract import TABLES
 from matcher.domain import Request, Round
 from matcher.domain.enums import Urgency
+from matcher.services.catalogue import plain
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def _interventions(round_: Round, as_of: date) -> pd.DataFrame:
             "name": i.name,
             "law": i.law.value,
             "segment": i.segment.value,
-            "product group": i.product_group,
+            "product group": plain(i.product_group),
             "funding": i.funding.value,
             "unit": i.unit.value,
             "tariff min (EUR)": float(i.tariff_min),
@@ -126,7 +127,7 @@ def _providers(round_: Round, as_of: date) -> pd.DataFrame:
             "provider": p.provider_id,
             "name": p.name,
             "certified interventions": certified.get(p.provider_id, 0),
-            "specialisms": ", ".join(p.specialisms),
+            "specialisms": ", ".join(plain(s) for s in p.specialisms),
         }
         for p in round_.providers
     ]
