@@ -30,6 +30,8 @@ def overrides_panel(pins_key: str, forbids_key: str, run_id: int | None) -> None
             table,
             hide_index=True,
             disabled=["request", "provider", "override"],
+            column_config={"remove": st.column_config.CheckboxColumn(width="small")},
+            width="content",  # four short columns: no need to stretch over the page
             key=f"overrides-{len(pins)}-{len(forbids)}-{run_id}",
         )
         ticked = edited[edited["remove"]]

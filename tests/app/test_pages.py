@@ -55,7 +55,7 @@ def test_matching_runs_pins_resolves_and_awards(
 
     click(app, "Run matching")
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Status"] == "Best possible"
+    assert metrics["Status"] == "Proven best"
     assert metrics["Placed"] == "5 of 5"
     proposals = app.session_state["match_result"][1].proposals
     first = (proposals.loc[0, "request"], proposals.loc[0, "provider"])
@@ -126,7 +126,7 @@ def test_history_lists_nothing_yet_and_then_the_runs(
     app.switch_page("app_pages/history.py").run()
     assert app.subheader[0].value == "Runs (1)"
     runs = app.dataframe[0].value
-    assert runs.loc[0, "status"] == "Best possible"  # the code "optimal" is in the download
+    assert runs.loc[0, "status"] == "Proven best"  # the code "optimal" is in the download
     assert runs.loc[0, "placed"] == 5
     stored = history.runs(url)
     utc = pd.Timestamp(stored["started_at"].iloc[0])
@@ -195,7 +195,7 @@ def test_pin_award_run_again_remove_a_pin_and_revoke(
     assert app.session_state["match_pins"] == {second}  # the award settled its own pin
     click(app, "Run matching")
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Status"] == "Best possible"
+    assert metrics["Status"] == "Proven best"
     assert metrics["Placed"] == "4 of 4"
 
     remove = app.session_state["match_pins"]

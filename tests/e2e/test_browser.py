@@ -107,8 +107,18 @@ ROW_HEIGHT = 35
 AWARD_X, PIN_X = 41, 113
 
 
+def settle(page: Page) -> None:
+    """Wait until the script run is over (Streamlit's running indicator is gone)."""
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=180_000)
+    page.wait_for_timeout(1000)
+
+
 def tick(page: Page, grid: Locator, column_x: int, row: int) -> None:
     """Click the tick box of a data_editor cell (the grid is a canvas: click by position)."""
+    settle(page)
+    expect(grid).to_be_visible(timeout=60_000)
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
     box = grid.bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + column_x, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
@@ -163,7 +173,7 @@ def run_matching(page: Page) -> None:
     page.get_by_role("button", name="Run matching").click()
     expect(page.get_by_text("Proposals (")).to_be_visible(timeout=180_000)
     expect(page.get_by_test_id("stMetric").filter(has_text="Status")).to_contain_text(
-        re.compile("Best possible|Good, not proven best")
+        re.compile("Proven best|Best found")
     )
 
 

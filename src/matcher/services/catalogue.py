@@ -57,8 +57,8 @@ REASONS = {
 }
 
 STATUSES = {
-    "optimal": N_("Best possible"),
-    "feasible": N_("Good, not proven best"),
+    "optimal": N_("Proven best"),
+    "feasible": N_("Best found"),
     "infeasible": N_("No solution"),
     "error": N_("Failed"),
 }
