@@ -98,6 +98,9 @@ def signals(report: CapacityReport, round_: Round) -> pd.DataFrame:
         columns=["clients", "EUR a week", "weeks", "severity", "type", "intervention_id", "area",
                  "month", "value", "threshold", "detail", "action"],
     )  # fmt: skip
+    # shown as read: two decimals (`matcher capacity --json` keeps the full figures)
+    frame["value"] = frame["value"].astype(float).round(2)
+    frame["threshold"] = frame["threshold"].astype(float).round(2)
     names = {i.intervention_id: i.name for i in round_.interventions}
     frame.insert(4, "signal", [words("signal", t) for t in frame["type"]])
     frame.insert(7, "name", [names.get(i, "") for i in frame["intervention_id"]])
