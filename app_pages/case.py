@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app_pages.components import money_column, score_column
 from app_pages.state import cached_open_requests, current_round, require_round
 from matcher.services.cases import rank_case
 
@@ -62,14 +63,10 @@ st.dataframe(
     placeholder="",
     column_config={
         "rank": st.column_config.NumberColumn(format="%d"),
-        "tariff": st.column_config.NumberColumn(format="€ %.2f"),
-        "cost a week": st.column_config.NumberColumn(format="€ %.2f"),
-        "pays more a week than no. 1": st.column_config.NumberColumn(format="€ %.2f"),
-        "weighted terms (score, not paid)": st.column_config.NumberColumn(
-            format="%.2f",
-            help="Distance, client preference and continuity, weighted by the policy: they "
-            "rank the providers but are not paid.",
-        ),
+        "tariff": money_column(),
+        "cost a week": money_column(),
+        "pays more a week than no. 1": money_column(),
+        "weighted terms (score, not paid)": score_column(),
         "room left (units a week)": st.column_config.NumberColumn(format="%.2f"),
         "reasons": st.column_config.TextColumn(width="large"),
     },

@@ -14,6 +14,23 @@ from matcher.services.catalogue import words
 URGENCY_COLOURS: list[Any] = ["#c0392b", "#f39c12", "#5d8aa8"]
 
 
+# The words for the weighted terms, wherever a score stands beside euros.
+SCORE_HELP = (
+    "Cost plus the policy-weighted distance, client preference and continuity terms: how the "
+    "solver ranks the providers, not what is paid."
+)
+
+
+def money_column(label: str | None = None) -> Any:
+    """A column of euros with two decimals."""
+    return st.column_config.NumberColumn(label, format="€ %.2f")
+
+
+def score_column() -> Any:
+    """A column of objective (score) figures, said not to be euros paid."""
+    return st.column_config.NumberColumn(format="%.2f", help=SCORE_HELP)
+
+
 def download_buttons(frame: pd.DataFrame, name: str) -> None:
     """CSV and Excel downloads of a table, side by side."""
     excel = io.BytesIO()

@@ -5,7 +5,13 @@ from dataclasses import replace
 
 import streamlit as st
 
-from app_pages.components import download_buttons, run_with_progress, show_run_summary
+from app_pages.components import (
+    download_buttons,
+    money_column,
+    run_with_progress,
+    score_column,
+    show_run_summary,
+)
 from app_pages.round_controls import overrides_panel, revoke_panel
 from app_pages.state import cached_open_requests, db_url, forget_round, require_round, who
 from matcher.data.db.audit import OverrideEntry
@@ -159,14 +165,10 @@ edited = st.data_editor(
     disabled=[c for c in table.columns if c not in ("award", "pin", "forbid")],
     column_config={
         "why": st.column_config.TextColumn(width="large"),
-        "tariff": st.column_config.NumberColumn(format="€ %.2f"),
-        "cost a week": st.column_config.NumberColumn(format="€ %.2f"),
-        "next best pays more a week": st.column_config.NumberColumn(format="€ %.2f"),
-        "next best score difference": st.column_config.NumberColumn(
-            format="%.2f",
-            help="Cost plus the policy-weighted distance, preference and continuity terms: "
-            "how the solver ranks, not what is paid.",
-        ),
+        "tariff": money_column(),
+        "cost a week": money_column(),
+        "next best pays more a week": money_column(),
+        "next best score difference": score_column(),
         "km": st.column_config.NumberColumn(format="%.1f"),
         "units": st.column_config.NumberColumn(format="%.2f"),
     },

@@ -4,6 +4,7 @@ award after a confirmation. Each owns its session keys (``overrides-*``, ``revok
 import pandas as pd
 import streamlit as st
 
+from app_pages.components import money_column
 from app_pages.state import db_url, forget_round, who
 from matcher.data.db.audit import OverrideEntry
 from matcher.data.db.awarding import AwardRefusedError
@@ -59,10 +60,7 @@ def revoke_panel(request_ids: set[str] | None) -> None:
         st.dataframe(
             awards,
             hide_index=True,
-            column_config={
-                "tariff": st.column_config.NumberColumn(format="€ %.2f"),
-                "cost a week": st.column_config.NumberColumn(format="€ %.2f"),
-            },
+            column_config={"tariff": money_column(), "cost a week": money_column()},
         )
         labels = {
             f"{rid} with {pid} (€ {cost:,.2f} a week)": str(rid)
