@@ -10,6 +10,7 @@ audit with every run, award and override). Each page owns its other keys.
 import streamlit as st
 
 from matcher.data.db.engine import database_url
+from matcher.data.db.schema import TEXT_LENGTH
 
 # An emoji icon: the favicon needs no font fetched from an outside host.
 st.set_page_config(page_title="matcher", page_icon="🤝", layout="wide")
@@ -20,7 +21,7 @@ if "who" not in st.session_state:
     st.session_state["who"] = "regisseur"
 
 with st.sidebar:
-    st.text_input("Your name (for the audit)", key="who")
+    st.text_input("Your name (for the audit)", key="who", max_chars=TEXT_LENGTH)
 
 pages = {
     "Round": [

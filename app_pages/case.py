@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.components import money_column, score_column
+from app_pages.components import escape_markdown, money_column, score_column
 from app_pages.state import cached_open_requests, current_round, require_round
 from matcher.services.cases import rank_case
 
@@ -35,18 +35,17 @@ st.metric("Admissible providers", f"{len(admissible):,} of {len(ranking):,}")
 if admissible.empty:
     st.warning("No provider is admissible for this request: the reasons are in the table.")
 elif fitting.empty:
+    first = admissible.iloc[0]
     st.error(
         f"None of the {len(admissible):,} admissible providers has room or budget for it now. "
-        f"No. 1 would be {admissible.iloc[0]['provider']} {admissible.iloc[0]['provider name']} "
-        f"at € {admissible.iloc[0]['cost a week']:,.2f} a week."
+        f"No. 1 would be {escape_markdown(first['provider'])} "
+        f"{escape_markdown(first['provider name'])} at € {first['cost a week']:,.2f} a week."
     )
 else:
     best = fitting.iloc[0]
     note = "" if best["rank"] == 1 else f" (no. {int(best['rank'])}: the ones above are full)"
-    st.success(
-        f"Best that fits: **{best['provider']} {best['provider name']}** at "
-        f"€ {best['cost a week']:,.2f} a week{note}"
-    )
+    named = f"{escape_markdown(best['provider'])} {escape_markdown(best['provider name'])}"
+    st.success(f"Best that fits: **{named}** at € {best['cost a week']:,.2f} a week{note}")
 if not admissible.empty:
     st.bar_chart(
         admissible.head(15),

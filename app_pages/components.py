@@ -1,6 +1,6 @@
 """Small reusable widgets."""
 
-import io
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from matcher.services.catalogue import words
+from matcher.services.downloads import EXCEL_MIME, csv_download, excel_download
 
 # crisis, high, normal: alarm red, amber, calm blue, in the order of the urgency columns
 # (typed loosely: st.bar_chart wants a list of its own colour union)
@@ -31,24 +32,20 @@ def score_column() -> Any:
     return st.column_config.NumberColumn(format="%.2f", help=SCORE_HELP)
 
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+
+
+def escape_markdown(text: object) -> str:
+    """text shown as typed inside Markdown: a name like `*P*` or `:red[x]` is not styled."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
 def download_buttons(frame: pd.DataFrame, name: str) -> None:
-    """CSV and Excel downloads of a table, side by side."""
-    excel = io.BytesIO()
-    frame.to_excel(excel, index=False, sheet_name=name[:31])
+    """CSV and Excel downloads of a table, side by side, written only when clicked."""
     left, right, _ = st.columns([1, 1, 6])
-    left.download_button(
-        "CSV",
-        frame.to_csv(index=False).encode("utf-8"),
-        f"{name}.csv",
-        "text/csv",
-        key=f"{name}-csv",
-    )
+    left.download_button("CSV", csv_download(frame), f"{name}.csv", "text/csv", key=f"{name}-csv")
     right.download_button(
-        "Excel",
-        excel.getvalue(),
-        f"{name}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{name}-xlsx",
+        "Excel", excel_download(frame, name), f"{name}.xlsx", EXCEL_MIME, key=f"{name}-xlsx"
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages.state import current_round, db_url, forget_round
+from matcher.services.downloads import EXCEL_MIME
 from matcher.services.rounds import export_round
 from matcher.services.uploads import UploadError, import_upload, template_workbook
 
@@ -46,21 +47,22 @@ def template_bytes() -> bytes:
         return template_workbook(Path(scratch) / "template.xlsx").read_bytes()
 
 
-left.download_button(
-    "Template workbook",
-    template_bytes(),
-    "matcher-round-template.xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-)
-if current_round() is not None and right.button("Prepare the stored round as Excel"):
-    with st.spinner("Writing the workbook ..."), tempfile.TemporaryDirectory() as scratch:
+left.download_button("Template workbook", template_bytes, "matcher-round-template.xlsx", EXCEL_MIME)
+
+
+def stored_round_bytes(url: str) -> bytes:
+    """The stored round as a workbook, written when the button is clicked."""
+    with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "round.xlsx"
-        export_round(path, db_url())
-        st.session_state["data_export"] = path.read_bytes()
-if "data_export" in st.session_state:
+        export_round(path, url)
+        return path.read_bytes()
+
+
+if current_round() is not None:
+    url = db_url()  # read now: the callable runs outside this script's session
     right.download_button(
         "Download the stored round",
-        st.session_state["data_export"],
+        lambda: stored_round_bytes(url),
         "matcher-round.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        EXCEL_MIME,
     )

@@ -4,6 +4,7 @@ import streamlit as st
 
 from app_pages.components import URGENCY_COLOURS, download_buttons
 from app_pages.state import cached_overview
+from matcher.services.rounds import redacted_url
 
 st.title("Round overview")
 overview = cached_overview(st.session_state["db_url"])
@@ -15,7 +16,7 @@ if overview is None:
     st.stop()
 
 when = overview.round_date.isoformat() if overview.round_date else "not set"
-st.caption(f"Round date {when} · database {st.session_state['db_url']}")
+st.caption(f"Round date {when} · database {redacted_url(st.session_state['db_url'])}")
 
 counts = overview.counts
 figures = {

@@ -14,18 +14,16 @@ from app_pages.components import download_buttons, run_with_progress
 from app_pages.state import db_url, require_round, version, who
 from matcher.matching import SOLVERS
 from matcher.scenarios.errors import ScenarioError
+from matcher.scenarios.files import file_name, scenario_from_toml, scenario_toml
 from matcher.scenarios.run import RunSettings
 from matcher.services.whatif_form import (
     Known,
     WhatIfForm,
     describe,
-    file_name,
     form_from_scenario,
     read_file,
     scenario_files,
     scenario_from_form,
-    scenario_from_toml,
-    scenario_toml,
 )
 from matcher.services.whatif_runs import (
     CHART_MONEY,

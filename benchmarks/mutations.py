@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MATCHING = ("tests/matching",)
 BUILD = "src/matcher/matching/build.py"
+LIMITS = "src/matcher/matching/limits.py"
 STAGES = "src/matcher/matching/stages.py"
 
 
@@ -47,7 +48,7 @@ MUTATIONS = (
     ),
     Mutation(
         "a team's budget row ignores the segment",
-        BUILD,
+        LIMITS,
         (
             (
                 "(team_of[pair_request] == budget.team_id)\n"
@@ -58,7 +59,7 @@ MUTATIONS = (
     ),
     Mutation(
         "the market-share row counts requests instead of units",
-        BUILD,
+        LIMITS,
         (
             ("(own - cap) * pair_units[members],", "(own - cap),"),
             ("allowance = int(pair_units[members].max()) * SHARE_SCALE", "allowance = SHARE_SCALE"),
@@ -66,7 +67,7 @@ MUTATIONS = (
     ),
     Mutation(
         "the market-share row counts requests, the allowance left in units",
-        BUILD,
+        LIMITS,
         (("(own - cap) * pair_units[members],", "(own - cap),"),),
     ),
     Mutation(
@@ -181,27 +182,27 @@ MUTATIONS = (
     ),
     Mutation(
         "the * row counts only its own intervention",
-        BUILD,
+        LIMITS,
         (("if not row.is_total:", "if True:"),),
     ),
     Mutation(
         "a right-hand side below zero kept negative",
-        BUILD,
+        LIMITS,
         (("max(total - used[key], 0),", "total - used[key],"),),
     ),
     Mutation(
         "running awards counted only on the * row",
-        BUILD,
+        LIMITS,
         (("used[(award.provider_id, award.intervention_id)] += units", "pass"),),
     ),
     Mutation(
         "the share cap applied with two providers",
-        BUILD,
+        LIMITS,
         (("SHARE_CAP_MIN_PROVIDERS = 3", "SHARE_CAP_MIN_PROVIDERS = 2"),),
     ),
     Mutation(
         "the share cap's allowance of one request dropped",
-        BUILD,
+        LIMITS,
         (("allowance = int(pair_units[members].max()) * SHARE_SCALE", "allowance = 0"),),
     ),
     Mutation(
@@ -246,7 +247,7 @@ MUTATIONS = (
     ),
     Mutation(
         "a row left out when no single request can overfill it",
-        BUILD,
+        LIMITS,
         (
             (
                 "return int(coeffs[order][first].sum()) > limit.rhs",

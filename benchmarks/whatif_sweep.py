@@ -16,7 +16,8 @@ from pathlib import Path
 
 from matcher.scenarios.run import BASELINE, RunSettings, run_on_dask, run_serial
 from matcher.scenarios.sweep import sweep_scenarios
-from matcher.services.scenarios import dask_client, load_round
+from matcher.services.rounds import round_from
+from matcher.services.scenarios import whatif_cluster
 
 
 def main() -> None:
@@ -28,7 +29,7 @@ def main() -> None:
     parser.add_argument("--no-outlook", action="store_true", help="Skip the capacity analysis.")
     args = parser.parse_args()
 
-    round_ = load_round(args.round_dir)
+    round_ = round_from(args.round_dir)[1]
     runs = [BASELINE, *sweep_scenarios(args.sweep)]
     settings = RunSettings(time_limit=args.time_limit, outlook=not args.no_outlook)
     print(
@@ -40,7 +41,7 @@ def main() -> None:
     serial = run_serial(round_, runs, settings)
     serial_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    with dask_client(None, args.workers) as (client, ran_on):
+    with whatif_cluster(None, args.workers) as (client, ran_on):
         parallel = run_on_dask(client, round_, runs, settings)
     dask_seconds = time.perf_counter() - started
     differ = sum(a.kpis != b.kpis for a, b in zip(serial, parallel, strict=True))

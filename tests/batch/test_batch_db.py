@@ -4,6 +4,7 @@ reruns replace, changes against the night before, and one batch at a time."""
 from collections.abc import Iterator
 from datetime import date
 
+import numpy as np
 import pytest
 from sqlalchemy import Engine
 
@@ -14,6 +15,7 @@ from matcher.data.db.migrate import upgrade
 from matcher.data.db.runs import load_run, run_dates
 from matcher.data.db.store import save_round
 from matcher.domain import Round
+from matcher.matching.backends.base import StageResult, StageStatus, StageTask
 from matcher.services.batch import BatchSolveError, run_nightly
 from matcher.services.history import batch_runs
 from matcher.services.rounds import NoRoundStoredError
@@ -99,10 +101,36 @@ def test_an_empty_database_is_refused(db_url: str, engine: Engine) -> None:
         nightly(db_url, NIGHT1)
 
 
-def test_a_failing_part_writes_nothing(db_url: str, engine: Engine) -> None:
+class _BrokenBackend:
+    """A solver that fails every stage, as a crashed solver library would."""
+
+    name = "broken"
+
+    def solve(self, task: StageTask) -> StageResult:
+        x = np.zeros(task.part.cols.size, dtype=np.bool_)
+        return StageResult(StageStatus.ERROR, x, 0, float("nan"), 0.0, "solver crashed")
+
+
+def test_a_failing_part_writes_nothing(
+    db_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crowded = make_round(
+        [request("R1"), request("R2")],
+        capacity={("P1", "I1"): 1, ("P2", "I1"): 2},
+        bids={("R1", "P1"): 40, ("R2", "P1"): 40, ("R2", "P2"): 30},
+    )
+    save_round(engine, crowded, source="t")
+    # R1 and R2 compete for P1's one place: one part of two requests, so a solver is needed
+    # (and fails). The workers are threads of this process (processes=False), so they see the patch.
+    monkeypatch.setattr("matcher.batch.solve.backend_named", lambda _name: _BrokenBackend())
+    with pytest.raises(BatchSolveError, match="part 0 failed: solver crashed"):
+        nightly(db_url, NIGHT1)
+    assert run_dates(engine) == []
+
+
+def test_an_unknown_solver_is_refused_before_solving(db_url: str, engine: Engine) -> None:
     save_round(engine, two_requests(), source="t")
-    # Two requests share P1: one part of two requests, so a solver is needed (and fails).
-    with pytest.raises(BatchSolveError):
+    with pytest.raises(BatchSolveError, match="unknown solver 'no-such-solver'"):
         nightly(db_url, NIGHT1, BatchSettings(workers=1, solver="no-such-solver"))
     assert run_dates(engine) == []
 

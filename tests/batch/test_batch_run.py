@@ -10,13 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from matcher.batch.problem import restrict, with_change_penalty
 from matcher.batch.report import change_rows, proposal_rows
 from matcher.batch.run import BatchSettings, run_batch
-from matcher.batch.solve import _bounded
 from matcher.domain import Award, Round, Urgency
 from matcher.matching.backends.base import StageStatus
 from matcher.matching.build import build_problem
 from matcher.matching.decompose import split
-from matcher.matching.engine import solve_problem
-from matcher.matching.stages import StageRecord
+from matcher.matching.engine import match_round, solve_problem
+from matcher.matching.formulation import whole
+from matcher.matching.stages import StageRecord, with_trivial_bound
 from tests.batch.builders import make_round, matching_rounds, request
 
 NO_PENALTY = BatchSettings(change_penalty_cents=0, time_limit=60)
@@ -33,6 +33,20 @@ def test_decomposed_result_equals_the_monolithic_stage_objectives(
     assert {(s.name, s.objective) for s in outcome.stages} == {
         (s.name, s.objective) for s in whole.stages
     }
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(round_=matching_rounds())
+def test_the_batch_reports_what_matcher_match_reports(client: Client, round_: Round) -> None:
+    # Same round, same time limit, no change penalty: one pipeline, so the same stage
+    # values, bounds, proofs and gap (the batch's part runs on a worker, match's here).
+    outcome = run_batch(round_, {}, NO_PENALTY, client)
+    matched = match_round(round_, time_limit=60)
+    assert outcome.status == matched.status
+    assert outcome.solver == matched.solver
+    assert outcome.stages == matched.stages
+    assert outcome.gap == matched.gap
+    assert outcome.chosen.tolist() == matched.chosen.tolist()
 
 
 def test_two_regions_are_two_parts_and_crisis_goes_first(client: Client) -> None:
@@ -159,7 +173,8 @@ def test_a_stage_without_a_useful_bound_gets_the_trivial_one() -> None:
     huge = StageRecord("place_crisis", StageStatus.FEASIBLE, 10, 1e20, 1.0)
     none = StageRecord("cost", StageStatus.FEASIBLE, 4_000, float("nan"), 1.0)
     # Both requests placed would be 20 points; leaving both unplaced costs nothing.
-    assert _bounded(problem, huge).bound == 20
-    assert _bounded(problem, none).bound == 0
+    assert with_trivial_bound(problem, whole(problem), huge).bound == 20
+    assert with_trivial_bound(problem, whole(problem), none).bound == 0
     tight = StageRecord("cost", StageStatus.FEASIBLE, 4_000, 3_500.0, 1.0)
-    assert _bounded(problem, tight).bound == 3_500  # the tighter of the two
+    # The tighter of the two:
+    assert with_trivial_bound(problem, whole(problem), tight).bound == 3_500

@@ -9,6 +9,7 @@ from typer.testing import CliRunner, Result
 from matcher.cli.main import app
 from matcher.data.reader import read_round
 from matcher.services.rounds import stored_round
+from tests.data.roundfiles import copy_tiny, set_cell
 from tests.paths import DEMO, TINY, files_of
 
 runner = CliRunner()
@@ -96,3 +97,26 @@ def test_export_as_a_workbook_reads_back_as_the_same_round(db_url: str, tmp_path
     assert matcher("db", "init", "--db", f"sqlite:///{tmp_path / 'again.sqlite'}").exit_code == 0
     again = matcher("import", str(workbook), "--db", f"sqlite:///{tmp_path / 'again.sqlite'}")
     assert again.exit_code == 0, again.output
+
+
+def test_rich_markup_in_a_cell_is_printed_as_typed_in_the_error_table(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    bad = copy_tiny(tmp_path)
+    set_cell(bad, "providers.csv", 2, "lat", "[/]52.[bold]38")
+    assert matcher("db", "init", "--db", sqlite_url).exit_code == 0
+
+    result = matcher("import", str(bad), "--db", sqlite_url)
+
+    assert result.exit_code == 1, result.output
+    assert "'[/]52.[bold]38' is not a number" in result.stderr
+
+
+def test_markup_in_a_typed_argument_is_printed_as_typed(sqlite_url: str) -> None:
+    assert matcher("db", "init", "--db", sqlite_url).exit_code == 0
+    assert matcher("import", str(TINY), "--db", sqlite_url).exit_code == 0
+
+    result = matcher("recommend", "R[/]x", "--db", sqlite_url)
+
+    assert result.exit_code == 1, result.output
+    assert "request R[/]x is not in the round" in result.stderr

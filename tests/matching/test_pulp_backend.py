@@ -2,16 +2,34 @@
 
 import math
 import warnings
+from datetime import date
 from decimal import Decimal
 
 import pulp
 import pytest
 
-from matcher.domain import Budget, Segment
+from matcher.domain import (
+    Aging,
+    Bid,
+    Budget,
+    CapacityRow,
+    Certification,
+    Funding,
+    Intervention,
+    Law,
+    Policy,
+    Provider,
+    Request,
+    Round,
+    Segment,
+    Unit,
+    Urgency,
+    Weights,
+)
 from matcher.matching.backends.pulp_cbc import PulpBackend, cbc_bound
 from matcher.matching.build import build_problem
 from matcher.matching.decompose import split
-from matcher.matching.engine import MatchOutcome, solve_problem
+from matcher.matching.engine import MatchOutcome, match_round, solve_problem
 from matcher.matching.overrides import Overrides
 from matcher.matching.stages import solve_part
 from tests.matching.test_backends_agree import matches_of
@@ -85,3 +103,93 @@ def test_the_bound_of_a_stopped_cbc_run_is_read_from_its_log() -> None:
     assert cbc_bound(STOPPED_LOG) == pytest.approx(28587.004)
     assert cbc_bound(STOPPED_LOG.replace("Upper", "Lower")) == pytest.approx(28587.004)
     assert math.isnan(cbc_bound("Result - Optimal solution found\n"))
+
+
+def cbc_preprocessing_round() -> Round:
+    """A scarce round (found by the backend-agreement property test) whose cost stage CBC
+    2.10.3's preprocessing calls infeasible, although placing R1, R2, R6 at P2 and R4 at P0
+    meets every row: five crisis requests compete for P0's one place."""
+    day = date(2026, 3, 2)
+    band = Intervention(
+        intervention_id="I0",
+        name="i",
+        law=Law.WMO,
+        segment=Segment.B,
+        product_group="g",
+        funding=Funding.EFFORT,
+        unit=Unit.HOUR,
+        tariff_min=Decimal(20),
+        tariff_max=Decimal(25),
+    )
+    crisis = {"R0", "R3", "R4", "R7", "R8"}
+    waited = {"R2": date(2025, 5, 5), "R6": date(2025, 6, 8)}
+    bids = {
+        "R0": ["P0"],
+        "R1": ["P0", "P2"],
+        "R2": ["P0", "P2"],
+        "R3": ["P0"],
+        "R4": ["P0"],
+        "R5": ["P2"],
+        "R6": ["P0", "P2"],
+        "R7": ["P0"],
+        "R8": ["P0"],
+    }
+    return Round(
+        interventions=(band,),
+        providers=(Provider(provider_id="P0", name="p0"), Provider(provider_id="P2", name="p2")),
+        certifications=tuple(
+            Certification(
+                provider_id=p,
+                intervention_id="I0",
+                valid_from=date(2025, 1, 1),
+                valid_to=date(2027, 1, 1),
+            )
+            for p in ("P0", "P2")
+        ),
+        capacity=(
+            CapacityRow(provider_id="P0", intervention_id="I0", capacity_units=Decimal(1)),
+            CapacityRow(provider_id="P0", intervention_id="*", capacity_units=Decimal(1)),
+            CapacityRow(provider_id="P2", intervention_id="I0", capacity_units=Decimal(8)),
+        ),
+        requests=tuple(
+            Request(
+                request_id=rid,
+                client_ref=f"C-{rid}",
+                team_id="T1",
+                intervention_id="I0",
+                units=Decimal("3.5") if rid == "R6" else Decimal(1),
+                start_date=day,
+                urgency=Urgency.CRISIS if rid in crisis else Urgency.NORMAL,
+                waiting_since=waited.get(rid),
+            )
+            for rid in bids
+        ),
+        bids=tuple(
+            Bid(
+                request_id=rid,
+                provider_id=pid,
+                tariff=Decimal(20),
+                units=Decimal(3) if rid == "R5" else None,
+            )
+            for rid, pids in bids.items()
+            for pid in pids
+        ),
+        policy=Policy(
+            round_date=day,
+            weights=Weights(
+                distance_per_km=Decimal(0), preference_per_rank=Decimal(0), continuity=Decimal(0)
+            ),
+            aging=Aging(per_week=Decimal("0.1"), max_weeks=52),
+        ),
+    )
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_cbc_checks_a_claim_of_infeasibility_without_preprocessing(solver: str) -> None:
+    outcome = match_round(cbc_preprocessing_round(), solver=solver, mip_gap=0)
+    assert outcome.status == "optimal", outcome.message
+    assert {s.name: s.objective for s in outcome.stages} == {
+        "place_crisis": 10,
+        "place_normal": 111,
+        "cost": 13_000,
+    }

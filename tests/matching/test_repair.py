@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from matcher.domain import Round, Urgency
 from matcher.matching.build import build_problem
 from matcher.matching.formulation import whole
-from matcher.matching.repair import extend, fits
+from matcher.matching.greedy import fill, fits
 from tests.matching.handmade import make_round, request
 from tests.matching.strategies import scarce_rounds
 
@@ -17,12 +17,12 @@ def test_extension_places_higher_urgency_first_and_keeps_what_was_chosen() -> No
     problem = build_problem(round_)
     part = whole(problem)
     start = np.zeros(part.cols.size, dtype=np.bool_)
-    chosen = extend(problem, part, start)
+    chosen = fill(problem, part, start)
     placed = {problem.request_ids[int(problem.pair_request[a])] for a in part.cols[chosen]}
     assert placed == {"H1", "N2"}  # high first (2 units), then the normal that still fits
     kept = np.zeros(part.cols.size, dtype=np.bool_)
     kept[list(problem.request_ids).index("N1")] = True
-    again = extend(problem, part, kept)
+    again = fill(problem, part, kept)
     assert again[kept].all()
 
 
@@ -34,6 +34,6 @@ def test_extension_of_nothing_fits_every_limit(round_: Round) -> None:
     start = problem.pair_pinned[part.cols].copy()
     if not fits(problem, part, start):
         return
-    chosen = extend(problem, part, start)
+    chosen = fill(problem, part, start)
     assert fits(problem, part, chosen)
     assert chosen[start].all()

@@ -2,7 +2,7 @@
 
 The demo round is scarce and its place_normal stage is rarely proven within seconds, so the
 demo test runs serially with a short time limit and asserts only KPIs that do not hinge on
-the last percent of the solve: the open requests, and placed % falling under growth.
+the last percent of the solve: the open requests, and more clients left waiting under growth.
 """
 
 import json
@@ -49,8 +49,12 @@ def test_demo_shows_provider_exit_and_growth_side_by_side() -> None:
     open_ = [int(cell.split()[0].replace(",", "")) for cell in row(result.stdout, "open requests")]
     assert open_[0] == open_[1]  # an exit changes no demand
     assert open_[2] == open_[0] + round(open_[0] / 10)
-    placed = [float(cell.split("%")[0]) for cell in row(result.stdout, "placed")]
-    assert placed[2] < placed[0]
+    placed = [
+        int(cell.split()[0].replace(",", "")) for cell in row(result.stdout, "placed requests")
+    ]
+    # Ten percent more demand on the same supply leaves more clients waiting. (Placed % is
+    # not compared: an 8 s solve on a busy machine may end a point below the optimum.)
+    assert open_[2] - placed[2] > open_[0] - placed[0]
     assert "3 runs on this process" in result.stderr
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from matcher.scenarios.changes import DemandGrowth, ProviderExit
 from matcher.scenarios.errors import ScenarioError
-from matcher.scenarios.scenario import load_scenarios
+from matcher.scenarios.files import load_scenarios
 from matcher.scenarios.sweep import parse_option, sweep_scenarios
 from tests.paths import ROOT
 

@@ -2,7 +2,7 @@
 
 from matcher.scenarios.run import BASELINE, RunSettings, run_on_dask, run_serial
 from matcher.scenarios.sweep import sweep_scenarios
-from matcher.services.scenarios import dask_client
+from matcher.services.scenarios import whatif_cluster
 from tests.scenarios.rounds import small_round
 
 
@@ -13,7 +13,7 @@ def test_sweep_on_two_dask_workers_equals_the_serial_sweep() -> None:
     settings = RunSettings()
     serial = run_serial(round_, scenarios, settings)
     seen: list[int] = []
-    with dask_client(None, workers=2) as (client, ran_on):
+    with whatif_cluster(None, workers=2) as (client, ran_on):
         assert ran_on == "local cluster, 2 workers"
         parallel = run_on_dask(
             client,

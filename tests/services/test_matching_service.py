@@ -16,6 +16,7 @@ from matcher.matching import MatchStatus
 from matcher.matching.engine import match_round
 from matcher.services import match_output, matching, rounds
 from matcher.services.match_output import ASSIGNMENT_COLUMNS, SUMMARY_KEYS, UNASSIGNED_COLUMNS
+from matcher.services.matching import MatchOptions
 from tests.paths import TINY
 from tests.services.small_rounds import (
     OPTIMAL_COST,
@@ -95,7 +96,7 @@ def test_pin_and_forbid_from_the_overrides_file_are_honoured(tmp_path: Path) -> 
     pinned = matching.match(
         two_for_one_slot(),
         tmp_path / "pinned",
-        overrides_file=write_overrides(tmp_path / "pin.csv", "R1,P1,pin"),
+        MatchOptions(overrides_file=write_overrides(tmp_path / "pin.csv", "R1,P1,pin")),
     )
     assert chosen(tmp_path / "pinned") == {"R1": "P1", "R2": "P2"}
     assert Decimal(str(pinned["total_cost"])) == Decimal("378.00")
@@ -104,7 +105,7 @@ def test_pin_and_forbid_from_the_overrides_file_are_honoured(tmp_path: Path) -> 
     matching.match(
         two_for_one_slot(),
         tmp_path / "forbidden",
-        overrides_file=write_overrides(tmp_path / "forbid.csv", "R2,P1,forbid"),
+        MatchOptions(overrides_file=write_overrides(tmp_path / "forbid.csv", "R2,P1,forbid")),
     )
     assert chosen(tmp_path / "forbidden") == {"R1": "P1", "R2": "P2"}
 
@@ -116,7 +117,7 @@ def test_contradictory_pins_are_infeasible_name_both_and_write_nothing(tmp_path:
     summary = matching.match(
         two_for_one_slot(),
         out,
-        overrides_file=write_overrides(tmp_path / "o.csv", "R1,P1,pin", "R2,P1,pin"),
+        MatchOptions(overrides_file=write_overrides(tmp_path / "o.csv", "R1,P1,pin", "R2,P1,pin")),
     )
     assert summary["status"] == "infeasible"
     named = {(c["request_id"], c["provider_id"]) for c in summary["conflicts"]}
@@ -139,7 +140,7 @@ def test_a_bad_overrides_file_names_file_row_and_column(
 ) -> None:
     file = write_overrides(tmp_path / "my-overrides.csv", *rows)
     with pytest.raises(RoundImportError) as raised:
-        matching.match(two_for_one_slot(), tmp_path / "out", overrides_file=file)
+        matching.match(two_for_one_slot(), tmp_path / "out", MatchOptions(overrides_file=file))
     [issue] = raised.value.errors
     assert (issue.file, issue.row, issue.column) == ("my-overrides.csv", row, column)
     assert not (tmp_path / "out").exists()
@@ -149,7 +150,7 @@ def test_an_overrides_file_without_the_action_column_is_refused(tmp_path: Path) 
     file = tmp_path / "overrides.csv"
     file.write_text("request_id;provider_id\nR1;P1\n")
     with pytest.raises(RoundImportError) as raised:
-        matching.match(two_for_one_slot(), tmp_path / "out", overrides_file=file)
+        matching.match(two_for_one_slot(), tmp_path / "out", MatchOptions(overrides_file=file))
     [issue] = raised.value.errors
     assert (issue.file, issue.row, issue.column) == ("overrides.csv", 1, "action")
 
@@ -158,12 +159,11 @@ def test_an_overrides_file_without_the_action_column_is_refused(tmp_path: Path) 
 def test_a_warm_start_from_the_previous_assignments_keeps_the_optimum(
     tmp_path: Path, solver: str
 ) -> None:
-    first = matching.match(two_for_one_slot(), tmp_path / "first", solver=solver)
+    first = matching.match(two_for_one_slot(), tmp_path / "first", MatchOptions(solver=solver))
     again = matching.match(
         two_for_one_slot(),
         tmp_path / "again",
-        solver=solver,
-        previous_file=tmp_path / "first" / "assignments.csv",
+        MatchOptions(solver=solver, previous_file=tmp_path / "first" / "assignments.csv"),
     )
     assert chosen(tmp_path / "again") == OPTIMUM
     assert again["objective"] == first["objective"]
@@ -187,7 +187,7 @@ def test_a_failure_while_writing_leaves_an_existing_out_dir_untouched(
 
     monkeypatch.setattr(match_output, "write_csv", fail_on_second_file)
     with pytest.raises(OSError, match="disk full"):
-        matching.match(two_for_one_slot(), out, overrides_file=None, solver="scip")
+        matching.match(two_for_one_slot(), out, MatchOptions(solver="scip"))
 
     assert calls == ["assignments.csv", "unassigned.csv"]
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -199,7 +199,7 @@ def test_the_exported_first_stage_model_loads_back_with_the_right_counts(
     tmp_path: Path, suffix: str
 ) -> None:
     file = tmp_path / f"model{suffix}"
-    summary = matching.match(two_for_one_slot(), tmp_path / "out", export_model=file)
+    summary = matching.match(two_for_one_slot(), tmp_path / "out", MatchOptions(export_model=file))
     assert summary["status"] == "optimal"
     if suffix == ".lp":
         # OR-Tools reads only its own LP dialect, not the CPLEX LP format it writes; CBC
@@ -232,7 +232,9 @@ def lp_to_mps_with_cbc(lp: Path, mps: Path) -> Path:
 
 def test_an_export_file_of_unknown_format_is_refused_before_solving(tmp_path: Path) -> None:
     with pytest.raises(matching.MatchArgumentError, match=r"\.lp or \.mps"):
-        matching.match(two_for_one_slot(), tmp_path / "out", export_model=tmp_path / "m.txt")
+        matching.match(
+            two_for_one_slot(), tmp_path / "out", MatchOptions(export_model=tmp_path / "m.txt")
+        )
     assert not (tmp_path / "out").exists()
 
 
@@ -268,7 +270,7 @@ def test_an_unplaced_request_gets_its_cheapest_change_unless_the_search_is_off(
         }
     )
     matching.match(narrow, tmp_path / "searched")
-    matching.match(narrow, tmp_path / "not", changes=0)
+    matching.match(narrow, tmp_path / "not", MatchOptions(changes=0))
 
     searched = {u["request_id"]: u for u in read_rows(tmp_path / "searched" / "unassigned.csv")}
     plain = {u["request_id"]: u for u in read_rows(tmp_path / "not" / "unassigned.csv")}

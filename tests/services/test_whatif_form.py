@@ -22,18 +22,16 @@ from matcher.scenarios.changes import (
     WeightsPatch,
 )
 from matcher.scenarios.errors import ScenarioError
-from matcher.scenarios.scenario import Scenario, load_scenarios
+from matcher.scenarios.files import file_name, load_scenarios, scenario_from_toml, scenario_toml
+from matcher.scenarios.scenario import Scenario
 from matcher.services.whatif_form import (
     Known,
     WhatIfForm,
     describe,
-    file_name,
     form_from_scenario,
     read_file,
     scenario_files,
     scenario_from_form,
-    scenario_from_toml,
-    scenario_toml,
 )
 from tests.paths import ROOT
 

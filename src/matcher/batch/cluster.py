@@ -6,6 +6,7 @@ solves. The scheduler's web server takes any free port, never the default 8787, 
 clusters on one machine (a batch and a test run, say) do not clash.
 """
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,10 +15,12 @@ from distributed import Client, LocalCluster
 
 @contextmanager
 def dask_client(
-    scheduler: str | None = None, workers: int = 2, processes: bool = True
+    scheduler: str | None = None, workers: int = 2, processes: bool = True, quiet: bool = False
 ) -> Iterator[Client]:
     """A client on the scheduler at ``scheduler`` (tcp://host:8786), else on a new
-    LocalCluster of ``workers`` single-threaded workers that is shut down afterwards."""
+    LocalCluster of ``workers`` single-threaded workers that is shut down afterwards.
+
+    ``quiet`` keeps the cluster's own log lines below errors off the terminal (what-if)."""
     if scheduler:
         with Client(scheduler) as client:  # type: ignore[no-untyped-call]
             yield client
@@ -30,6 +33,7 @@ def dask_client(
             # The scheduler's HTTP server (health and metrics) starts even without a
             # dashboard; on a free port it never clashes with another cluster on 8787.
             dashboard_address=":0",
+            silence_logs=logging.ERROR if quiet else logging.WARNING,
         ) as cluster,
         Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):

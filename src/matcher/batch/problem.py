@@ -52,6 +52,11 @@ def with_change_penalty(
     return BatchProblem(**values, pair_change=change), protected
 
 
+def as_batch(problem: MatchingProblem) -> BatchProblem:
+    """A plain problem as a BatchProblem without a change term (what a worker solves)."""
+    return with_change_penalty(problem, {}, 0)[0]
+
+
 def restrict(problem: BatchProblem, part: Part) -> BatchProblem:
     """The part as a self-contained problem with its own request, provider and pair numbers.
 

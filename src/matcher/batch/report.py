@@ -6,7 +6,6 @@ request gets its most decisive reason code and every reason in words; a placed o
 runner-up and the client's preference note, in ``detail``.
 """
 
-import math
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
@@ -15,12 +14,8 @@ from typing import Any
 
 from matcher.batch.run import BatchOutcome
 from matcher.data.db.runs import ChangeRow, ProposalRow
+from matcher.domain.money import cents_to_euros, euro_amount
 from matcher.matching import UNIT_SCALE, Explanation
-
-
-def euros(cents: int) -> Decimal:
-    """Cents as euros with two decimals."""
-    return (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
 
 def proposal_rows(
@@ -74,13 +69,13 @@ def proposal_rows(
                 request_id=rid,
                 provider_id=problem.provider_ids[int(problem.pair_provider[a])],
                 part=part,
-                tariff=euros(int(problem.pair_tariff[a])),
+                tariff=cents_to_euros(int(problem.pair_tariff[a])),
                 units=(Decimal(int(problem.pair_units[a])) / UNIT_SCALE).quantize(Decimal("0.01")),
-                cost=euros(terms[0]),
-                distance_term=euros(terms[1]),
-                preference_term=euros(terms[2]),
-                continuity_term=euros(terms[3]),
-                objective=euros(sum(terms)),
+                cost=cents_to_euros(terms[0]),
+                distance_term=cents_to_euros(terms[1]),
+                preference_term=cents_to_euros(terms[2]),
+                continuity_term=cents_to_euros(terms[3]),
+                objective=cents_to_euros(sum(terms)),
                 kept=previous.get(rid) == problem.provider_ids[int(problem.pair_provider[a])],
                 reason_code=None,
                 detail=_placed(explanation, rid),
@@ -104,8 +99,9 @@ def _placed(explanation: Explanation, rid: str) -> str | None:
     if placed.next_best is not None:
         runner_up = placed.next_best
         notes.append(
-            f"next best {runner_up.provider_id} (pays EUR {euros(runner_up.cost_delta_cents)} "
-            f"a week more; score +{euros(runner_up.delta_cents)})"
+            f"next best {runner_up.provider_id} (pays EUR "
+            f"{cents_to_euros(runner_up.cost_delta_cents)} a week more; "
+            f"score +{cents_to_euros(runner_up.delta_cents)})"
         )
     if placed.preference_note:
         notes.append(placed.preference_note)
@@ -150,10 +146,10 @@ def summary(
         "status": outcome.status,
         "n_requests": outcome.problem.n_requests,
         "n_assigned": int(outcome.chosen.size),
-        "total_cost": _money(int(outcome.problem.pair_cost[outcome.chosen].sum())),
-        "objective": _money(outcome.objective_cents),
-        "bound": _money(outcome.bound_cents) if solved else None,
-        "gap": round(outcome.gap, 6) if solved else None,
+        "total_cost": euro_amount(int(outcome.problem.pair_cost[outcome.chosen].sum())),
+        "objective": euro_amount(outcome.objective_cents),
+        "bound": euro_amount(outcome.bound_cents) if solved else None,
+        "gap": outcome.result.reported_gap,
         "solver": outcome.solver,
         "seconds": round(seconds, 3),
         "n_parts": outcome.n_parts,
@@ -164,22 +160,9 @@ def summary(
         "n_changed": counted["changed"],
         "n_dropped": counted["dropped"],
         "n_kept": sum(row.kept for row in rows),
-        "change_penalty": _money(outcome.change_penalty_cents),
-        "change_term": _money(outcome.change_cents),
-        "stages": [
-            {
-                "name": s.name,
-                "objective": s.objective,
-                "bound": s.bound if math.isfinite(s.bound) else None,
-                "proven": s.proven,
-                "unit": "cents" if s.name == "cost" else "points",
-            }
-            for s in outcome.stages
-        ],
+        "change_penalty": euro_amount(outcome.change_penalty_cents),
+        "change_term": euro_amount(outcome.change_cents),
+        "stages": [s.record() for s in outcome.stages],
         "timings": {k: round(v, 3) for k, v in outcome.seconds.items()},
         "message": outcome.message,
     }
-
-
-def _money(cents: float) -> float | None:
-    return round(cents / 100, 2) if math.isfinite(cents) else None

@@ -1,4 +1,8 @@
-"""Solve the parts of a batch on Dask: one task per bundle of parts, results as they come.
+"""The batch's runner: the parts of a round solved on Dask, one task per bundle of parts.
+
+``DaskRunner`` is a ``matcher.matching.Runner``: the batch calls the same ``solve`` as every
+other face and only says where the parts run. The stages, the trivial bounds, the totals and
+the gap are therefore the engine's (``matching.stages``/``matching.engine``), not a copy.
 
 Each task carries self-contained sub-problems (``problem.restrict``), so a worker needs
 nothing but matcher itself: it works the same on a LocalCluster and on a remote cluster.
@@ -6,21 +10,22 @@ Small parts are bundled into one task (at least ``BUNDLE_PAIRS`` pairs) so a rou
 thousands of one-request parts does not become thousands of scheduler round-trips.
 """
 
-import math
 import os
 import socket
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 from distributed import Client, as_completed
 
-from matcher.batch.problem import BatchProblem, restrict
+from matcher.batch.problem import BatchProblem, as_batch, restrict
 from matcher.matching import (
-    CLASS_STAGES,
+    MatchingProblem,
+    MatchSettings,
     Part,
+    PartSolution,
     StageRecord,
     StageStatus,
     backend_named,
@@ -89,7 +94,7 @@ def solve_bundle(bundle: Bundle) -> list[PartResult]:
             PartResult(
                 task.index,
                 solution.chosen,
-                tuple(_bounded(task.problem, record) for record in solution.stages),
+                solution.stages,
                 solution.status,
                 solution.message,
                 time.perf_counter() - started,
@@ -101,48 +106,34 @@ def solve_bundle(bundle: Bundle) -> list[PartResult]:
     return results
 
 
-def _bounded(problem: BatchProblem, record: StageRecord) -> StageRecord:
-    """The record with the tighter of the solver's bound and a trivial one.
-
-    A stage that ran out of time may come back without a bound (NaN), or with one that says
-    nothing (HiGHS reports about 1e20 before its first LP). Both are valid bounds, so the
-    tighter one is kept: every request of the class placed (a placement stage), or each
-    request at its cheapest pair or unplaced, whichever is lower (the cost stage). Without
-    this the gap would read 0 (NaN skipped) or astronomically.
-    """
-    if record.name in CLASS_STAGES:
-        k = CLASS_STAGES.index(record.name)
-        trivial = float(problem.weight[problem.urgency_rank == k].sum())
-        bound = trivial if not math.isfinite(record.bound) else min(record.bound, trivial)
-    else:
-        cheapest = np.zeros(problem.n_requests, dtype=np.int64)
-        np.minimum.at(cheapest, problem.pair_request, problem.pair_objective)
-        trivial = float(cheapest.sum())
-        bound = trivial if not math.isfinite(record.bound) else max(record.bound, trivial)
-    return replace(record, bound=bound)
-
-
 def bundles(
     problem: BatchProblem,
-    parts: list[Part],
-    solver: str,
-    time_limit: float,
+    parts: Sequence[Part],
+    settings: MatchSettings,
+    deadline: float,
     workers: int,
     warm: npt.NDArray[np.bool_] | None,
-    rel_gap: float = 0.0,
 ) -> list[Bundle]:
-    """The parts as bundles, largest first, each part with its share of the time limit.
+    """The parts as bundles, in the order given (largest first), each with its time share.
 
-    A part's share is what it would get if the work were spread evenly over the workers:
-    ``time_limit x workers x its pairs / all pairs``, never beyond the overall deadline.
+    ``deadline`` is a ``time.perf_counter()`` instant. A part's share is what it would get if
+    the work were spread evenly over the workers: ``time left x workers x its pairs / all
+    pairs``, never beyond the deadline (carried to the workers as wall-clock time).
     """
+    time_left = max(deadline - time.perf_counter(), 0.0)
+    deadline_epoch = time.time() + time_left
     total = max(sum(p.cols.size for p in parts), 1)
-    deadline = time.time() + time_limit
     result: list[Bundle] = []
     current: list[PartTask] = []
     size = 0
+
+    def close() -> None:
+        result.append(
+            Bundle(tuple(current), settings.solver.value, deadline_epoch, 1, settings.mip_gap)
+        )
+
     for index, part in enumerate(parts):
-        budget = min(time_limit, time_limit * workers * part.cols.size / total)
+        budget = min(time_left, time_left * workers * part.cols.size / total)
         current.append(
             PartTask(
                 index, restrict(problem, part), budget, None if warm is None else warm[part.cols]
@@ -150,10 +141,10 @@ def bundles(
         )
         size += part.cols.size
         if size >= BUNDLE_PAIRS:
-            result.append(Bundle(tuple(current), solver, deadline, 1, rel_gap))
+            close()
             current, size = [], 0
     if current:
-        result.append(Bundle(tuple(current), solver, deadline, 1, rel_gap))
+        close()
     return result
 
 
@@ -162,13 +153,53 @@ class PartFailedError(Exception):
 
 
 def solve_on(client: Client, work: list[Bundle]) -> Iterator[PartResult]:
-    """Submit every bundle and yield part results as bundles finish (any order)."""
+    """Submit every bundle and yield part results as bundles finish (any order).
+
+    Futures still running when the caller stops (a failed part, an error) are cancelled.
+    """
     futures = [client.submit(solve_bundle, b, pure=False) for b in work]
-    for future in as_completed(futures):  # type: ignore[no-untyped-call]
-        try:
-            results: list[PartResult] = future.result()
-        except Exception as exc:
-            first = work[futures.index(future)].parts[0].index
-            raise PartFailedError(f"the task holding part {first} failed: {exc!r}") from exc
-        future.release()
-        yield from results
+    try:
+        for future in as_completed(futures):  # type: ignore[no-untyped-call]
+            try:
+                results: list[PartResult] = future.result()
+            except Exception as exc:
+                first = work[futures.index(future)].parts[0].index
+                raise PartFailedError(f"the task holding part {first} failed: {exc!r}") from exc
+            future.release()
+            yield from results
+    finally:
+        client.cancel(futures)  # type: ignore[no-untyped-call]
+
+
+class DaskRunner:
+    """Runs the parts of a problem on a Dask cluster (the batch's ``Runner``).
+
+    ``on_part`` hears of every part as it finishes (for the run's progress events).
+    """
+
+    def __init__(
+        self,
+        client: Client,
+        workers: int,
+        on_part: Callable[[PartResult], None] | None = None,
+    ) -> None:
+        self.client = client
+        self.workers = workers
+        self.on_part = on_part
+
+    def run(
+        self,
+        problem: MatchingProblem,
+        parts: Sequence[Part],
+        settings: MatchSettings,
+        deadline: float,
+        warm: npt.NDArray[np.bool_] | None,
+    ) -> Iterator[tuple[int, PartSolution]]:
+        """Solve the parts as bundles on the cluster; the chosen pairs are the problem's."""
+        batch = problem if isinstance(problem, BatchProblem) else as_batch(problem)
+        work = bundles(batch, parts, settings, deadline, self.workers, warm)
+        for result in solve_on(self.client, work):
+            if self.on_part is not None:
+                self.on_part(result)
+            chosen = parts[result.index].cols[result.chosen].astype(np.int64)
+            yield result.index, PartSolution(chosen, result.stages, result.status, result.message)

@@ -91,9 +91,8 @@ class CapacitySettings(BaseModel):
         default=1.0, description="Time limit (seconds) of each re-match."
     )
     tbtf_solver: Literal["auto", "cp-sat", "highs", "scip", "cbc"] = Field(
-        default="scip",
-        description="Solver of the re-matches (HiGHS stops with an error on the demo's, see "
-        "models/capacity.md).",
+        default="auto",
+        description="Solver of the re-matches; auto is the round policy's solver.",
     )
     expiry_min_share: Share = Field(
         default=0.1,

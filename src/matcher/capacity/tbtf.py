@@ -15,14 +15,13 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from matcher.capacity.areas import REGION
 from matcher.capacity.months import Month, label
 from matcher.capacity.settings import CapacitySettings
 from matcher.capacity.signals import TOO_BIG_TO_FAIL, Signal
 from matcher.domain import Award, Intervention, Offer, Request, Round, Urgency
-from matcher.domain.money import match_cost_cents
+from matcher.domain.money import cents_to_euros, match_cost_cents
 from matcher.matching import BASE_WEIGHT, COST_STAGE, MatchSettings, StageTotal, match_round
 
 
@@ -217,7 +216,7 @@ def too_big_to_fail(
             if d.unplaced == 0:
                 continue
             name = interventions[d.intervention_id].name
-            extra = Decimal(d.extra_cost_cents) / 100
+            extra = cents_to_euros(d.extra_cost_cents)
             how_many = (
                 f"{d.unplaced}"
                 if d.proven

@@ -9,10 +9,10 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from matcher.batch.run import BatchSettings, Event
+from matcher.cli.console import err, out
 from matcher.data.db.lock import BatchAlreadyRunningError
 from matcher.data.db.store import DatabaseNotInitialisedError
 from matcher.domain.money import to_cents
@@ -28,9 +28,6 @@ BATCH_EPILOG = (
     "was called wrongly; 4 a part could not be solved (nothing written); 5 another batch is "
     "running on this database (this one did not start, nothing written)."
 )
-
-err = Console(stderr=True)
-out = Console()
 
 
 def register(app: typer.Typer) -> None:

@@ -8,18 +8,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from matcher.capacity.impact import Line, Ranked, rank, summary_lines
 from matcher.capacity.signals import SIGNAL_TYPES
+from matcher.cli.console import err, out, print_issues
 from matcher.data.db.store import DatabaseNotInitialisedError
 from matcher.data.issues import RoundImportError
 from matcher.services.capacity import capacity_of, signals_json
 
-out = Console()
-# Messages are never wrapped mid-sentence: they end up in logs and in other programs too.
-err = Console(stderr=True, soft_wrap=True)
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 TOP = 15  # lines and signals shown without --all
 
@@ -64,16 +62,13 @@ def capacity(
             day = as_of.date() if as_of is not None else None
             run = capacity_of(round_dir, db, horizon=horizon, as_of_date=day)
     except RoundImportError as exc:
-        err.print(f"[bold red]The round cannot be read:[/] {len(exc.errors)} problem(s).")
-        for issue in exc.errors[:20]:
-            err.print(f"  {issue.file} row {issue.row or '-'} {issue.column or ''}: "
-                      f"{issue.message}")  # fmt: skip
+        print_issues(exc.errors, title="The round cannot be read", limit=20)
         raise typer.Exit(1) from None
     except DatabaseNotInitialisedError as exc:
-        err.print(f"[bold red]No round to analyse:[/] {exc}")
+        err.print(f"[bold red]No round to analyse:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     except ValueError as exc:
-        err.print(f"[bold red]Cannot analyse:[/] {exc}")
+        err.print(f"[bold red]Cannot analyse:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
     seconds = time.perf_counter() - started
     signals = run.report.signals

@@ -6,22 +6,23 @@ is infeasible: pins that contradict each other, named on stderr) and 4 (the solv
 """
 
 import json
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from matcher.cli import batch as batch_cli
 from matcher.cli import capacity as capacity_cli
+from matcher.cli import recommend as recommend_cli
 from matcher.cli import whatif as whatif_cli
+from matcher.cli.console import JsonOption, MatchDbOption, RoundArgument, err, out, print_issues
+from matcher.data.db.engine import StorageError, redacted_url
 from matcher.data.db.store import DatabaseNotEmptyError, DatabaseNotInitialisedError
-from matcher.data.issues import Issue, RoundImportError
+from matcher.data.issues import RoundImportError
 from matcher.matching import Solver
 from matcher.services import matching, rounds
 
@@ -30,13 +31,11 @@ app = typer.Typer(
     help="Matching and capacity planning for the social domain (Wmo, Jeugdwet).",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,  # a traceback's local variables may hold client data
 )
 db_app = typer.Typer(help="Create and upgrade the database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-out = Console()
-# Messages are never wrapped mid-sentence: they end up in logs and in other programs too.
-err = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[
     str | None,
@@ -53,7 +52,7 @@ WARNINGS_SHOWN = 20
 def db_init(db: DbOption = None) -> None:
     """Create the database schema, or upgrade it to the newest version."""
     url, revision = rounds.init_database(db)
-    out.print(f"Database ready at {_safe(url)} (schema version {revision}).")
+    out.print(f"Database ready at {redacted_url(url)} (schema version {revision}).")
 
 
 @app.command("import")
@@ -74,19 +73,20 @@ def import_(
         with err.status(f"Checking and importing {path} ..."):
             outcome = rounds.import_round(path, db, replace=replace)
     except RoundImportError as exc:
-        _print_issues(exc.errors, title=f"{path} was not imported", limit=None)
+        print_issues(exc.errors, title=f"{path} was not imported", limit=None)
         err.print(f"[bold red]Nothing was imported:[/] {len(exc.errors)} problem(s) to fix first.")
         raise typer.Exit(1) from None
-    except (DatabaseNotEmptyError, DatabaseNotInitialisedError) as exc:
-        err.print(f"[bold red]Nothing was imported:[/] {exc}")
+    except (DatabaseNotEmptyError, DatabaseNotInitialisedError, StorageError) as exc:
+        err.print(f"[bold red]Nothing was imported:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     if outcome.warnings:
-        _print_issues(
+        print_issues(
             outcome.warnings, title="Warnings", limit=None if all_warnings else WARNINGS_SHOWN
         )
     counts = ", ".join(f"{n} {table}" for table, n in outcome.record.counts.items())
     out.print(
-        f"Imported {path} into {_safe(outcome.url)} (import {outcome.record.import_id}): {counts}."
+        f"Imported {path} into {redacted_url(outcome.url)} "
+        f"(import {outcome.record.import_id}): {counts}."
     )
 
 
@@ -101,8 +101,8 @@ def export(
     """Write the stored round as a round directory of CSV files, or as one Excel workbook."""
     try:
         round_ = rounds.export_round(out_dir, db)
-    except DatabaseNotInitialisedError as exc:
-        err.print(f"[bold red]Nothing was exported:[/] {exc}")
+    except (DatabaseNotInitialisedError, StorageError) as exc:
+        err.print(f"[bold red]Nothing was exported:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     out.print(f"Exported {len(round_.requests)} requests and the rest of the round to {out_dir}.")
 
@@ -134,24 +134,6 @@ MATCH_EPILOG = (
     "each other or the round (named on stderr, nothing written); 4 the solver failed or is "
     "not available (nothing written)."
 )
-RoundArgument = Annotated[
-    Path | None,
-    typer.Argument(
-        metavar="ROUND_DIR",
-        help="A round directory of CSV files, or an .xlsx workbook (or use --db).",
-    ),
-]
-MatchDbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Match the round stored in this database (sqlite:///file.sqlite or "
-        "postgresql://user@host/db) instead of a round directory.",
-    ),
-]
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print the result as JSON on stdout, and nothing else.")
-]
 
 
 @app.command("match", epilog=MATCH_EPILOG)
@@ -204,30 +186,30 @@ def match(
 ) -> None:
     """Match the open requests of a round to providers and explain every decision."""
     source = _match_source(round_dir, db, export_model)
-    arguments: dict[str, Any] = {
-        "out_dir": out_dir,
-        "solver": solver.value,
-        "time_limit": time_limit,
-        "threads": threads,
-        "overrides_file": overrides,
-        "previous_file": previous,
-        "export_model": export_model,
-        "changes": changes,
-    }
     try:
         with _solving_progress() as progress:
-            summary = source(progress=progress, **arguments)
+            options = matching.MatchOptions(
+                solver=solver.value,
+                time_limit=time_limit,
+                threads=threads,
+                overrides_file=overrides,
+                previous_file=previous,
+                export_model=export_model,
+                progress=progress,
+                changes=changes,
+            )
+            summary = source(out_dir, options)
     except RoundImportError as exc:
-        _print_issues(exc.errors, title="The input has errors", limit=None)
+        print_issues(exc.errors, title="The input has errors", limit=None)
         err.print(f"[bold red]Nothing was matched:[/] {len(exc.errors)} problem(s) to fix first.")
         raise typer.Exit(1) from None
     except (DatabaseNotInitialisedError, rounds.NoRoundStoredError) as exc:
-        err.print(f"[bold red]Nothing was matched:[/] {exc}")
+        err.print(f"[bold red]Nothing was matched:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     except matching.MatchArgumentError as exc:
         raise typer.BadParameter(str(exc)) from None
     except matching.SolverUnavailableError as exc:
-        err.print(f"[bold red]Nothing was matched:[/] {exc}")
+        err.print(f"[bold red]Nothing was matched:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_SOLVER) from None
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
@@ -252,8 +234,8 @@ def _match_source(
         )
     if round_dir is not None:
         path = round_dir
-        return lambda **kw: matching.match_directory(path, **kw)
-    return lambda **kw: matching.match_database(db, **kw)
+        return lambda out, options: matching.match_directory(path, out, options)
+    return lambda out, options: matching.match_database(db, out, options)
 
 
 @contextmanager
@@ -305,94 +287,6 @@ def _report_match(
     out.print(f"Wrote assignments.csv, unassigned.csv and summary.json to {out_dir}.")
 
 
-@app.command("recommend")
-def recommend(
-    request_id: Annotated[str, typer.Argument(metavar="REQUEST_ID", help="The request.")],
-    round_dir: RoundArgument = None,
-    db: MatchDbOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Rank the providers for one request by cost and the weighted terms, with reasons.
-
-    Instant: nothing is solved. Room left counts the running awards; admissible providers
-    come first, best first, then the providers that bid but are not admissible, and why.
-    Exit codes: 0 done; 1 the round or the database has errors, or the request is not open
-    in it; 2 the command was called wrongly.
-    """
-    if (round_dir is None) == (db is None):
-        raise typer.BadParameter("give either ROUND_DIR or --db URL")
-    try:
-        items = matching.recommend_for(request_id, round_dir, db)
-    except RoundImportError as exc:
-        _print_issues(exc.errors, title="The input has errors", limit=None)
-        raise typer.Exit(1) from None
-    except (
-        DatabaseNotInitialisedError,
-        rounds.NoRoundStoredError,
-        matching.UnknownRequestError,
-    ) as exc:
-        err.print(f"[bold red]No recommendation:[/] {exc}")
-        raise typer.Exit(1) from None
-    if as_json:
-        typer.echo(json.dumps([matching.recommendation_record(i) for i in items], indent=2))
-        return
-    out.print(_recommendation_table(request_id, items))
-
-
-def _recommendation_table(request_id: str, items: list[Any]) -> Table:
-    table = Table(title=f"Providers for {request_id}, best first (EUR a week)")
-    for column in ("rank", "provider", "tariff", "cost", "objective", "vs best"):
-        table.add_column(column, justify="left" if column == "provider" else "right", no_wrap=True)
-    table.add_column("why", overflow="fold")
-    for item in items:
-        record = matching.recommendation_record(item)
-        if item.rank is None:
-            why = f"not admissible ({item.rejection_code}): {'; '.join(item.reasons)}"
-            table.add_row("-", item.provider_id, "", "", "", "", why, style="dim")
-            continue
-        table.add_row(
-            str(item.rank),
-            item.provider_id,
-            f"{record['tariff']:,.2f}",
-            f"{record['cost']:,.2f}",
-            f"{record['objective']:,.2f}",
-            f"+{record['delta']:,.2f}" if record["delta"] else "best",
-            ("does not fit now; " if not item.fits else "") + ", ".join(item.reasons),
-        )
-    if not items:
-        table.caption = "No provider bid on this request or has a standing offer for it."
-    return table
-
-
-def _print_issues(issues: tuple[Issue, ...], *, title: str, limit: int | None) -> None:
-    shown = issues if limit is None else issues[:limit]
-    table = Table(title=title, show_lines=False, expand=False)
-    for column in ("file", "row", "column", "what is wrong"):
-        table.add_column(column, overflow="fold")
-    for issue in shown:
-        table.add_row(
-            issue.file,
-            "" if issue.row is None else str(issue.row),
-            issue.column or "",
-            issue.message,
-        )
-    err.print(table)
-    hidden = len(issues) - len(shown)
-    if hidden:
-        per_file = Counter(i.file for i in issues[len(shown) :])
-        more = ", ".join(f"{n} in {f}" for f, n in per_file.items())
-        err.print(f"... and {hidden} more ({more}); --all-warnings lists them all.")
-
-
-def _safe(url: str) -> str:
-    """The URL without a password, fit to print."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        credentials, host = rest.split("@", 1)
-        return f"{scheme}://{credentials.split(':', 1)[0]}@{host}"
-    return url
-
-
 def run() -> None:
     """Console-script entry point."""
     app()
@@ -401,3 +295,4 @@ def run() -> None:
 capacity_cli.register(app)
 whatif_cli.register(app)
 batch_cli.register(app)
+recommend_cli.register(app)

@@ -5,18 +5,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from matcher.cli.console import err, out, print_issues
 from matcher.data.issues import RoundImportError
-from matcher.scenarios.compare import Comparison, KpiRow
+from matcher.scenarios.compare import Comparison, KpiRow, kpi_text
 from matcher.scenarios.errors import ScenarioError
 from matcher.scenarios.run import RunSettings
 from matcher.services import scenarios as service
-
-out = Console()
-err = Console(stderr=True, soft_wrap=True)  # never wrap messages mid-sentence
+from matcher.services.rounds import round_from
 
 
 def whatif(
@@ -53,15 +52,13 @@ def whatif(
 ) -> None:
     """Match the baseline and each scenario, and show their KPIs side by side."""
     try:
-        round_ = service.load_round(round_dir)
+        round_ = round_from(round_dir)[1]
         scenarios = service.collect_scenarios(scenario_files or [], sweep or [])
     except RoundImportError as exc:
-        for issue in exc.errors[:20]:
-            err.print(f"  {issue}", markup=False, highlight=False)
-        err.print(f"[bold red]{round_dir} cannot be read:[/] {len(exc.errors)} problem(s).")
+        print_issues(exc.errors, title=f"{round_dir} cannot be read", limit=20)
         raise typer.Exit(1) from None
     except (ScenarioError, ValueError) as exc:
-        err.print(f"[bold red]Scenario refused:[/] {exc}", highlight=False)
+        err.print(f"[bold red]Scenario refused:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
     settings = RunSettings(solver=solver, time_limit=time_limit)
     try:
@@ -82,7 +79,7 @@ def whatif(
                 round_, scenarios, settings, scheduler=scheduler, workers=workers, progress=advance
             )
     except ScenarioError as exc:
-        err.print(f"[bold red]Scenario refused:[/] {exc}", highlight=False)
+        err.print(f"[bold red]Scenario refused:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
     if as_json:
         data = outcome.comparison.as_dict()
@@ -109,27 +106,11 @@ def _table(comparison: Comparison) -> Table:
 
 def _cell(row: KpiRow, k: int) -> str:
     value = row.values[k]
-    if value is None:
-        return "unknown" if row.key == "gap" else "-"
-    text = _fmt(row, value)
+    text = kpi_text(row, value, euro="EUR ")
     base = row.values[0]
-    if k == 0 or base is None or value == base:
+    if value is None or k == 0 or base is None or value == base:
         return text
-    return f"{text} ({'+' if value > base else '-'}{_fmt(row, abs(value - base))})"
-
-
-def _fmt(row: KpiRow, value: float) -> str:
-    if row.unit == "%":
-        return f"{value:.1f}%"
-    if row.unit == "ratio":
-        return f"{100 * value:.0f}%"
-    if row.unit == "weeks":
-        return f"{value:.1f}"
-    if row.unit == "EUR":
-        return f"EUR {value:,.2f}"
-    if row.key == "gap":
-        return f"{value:.2%}"
-    return f"{value:,.0f}"
+    return f"{text} ({'+' if value > base else '-'}{kpi_text(row, abs(value - base), euro='EUR ')})"
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,8 @@ Dates: ISO `2026-11-23` (the canonical form), or Dutch day-month-year `23-11-202
 import re
 from datetime import date
 
+from matcher.domain.text import shown
+
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d+)?|\.\d+)")
 _DECIMAL_COMMA = re.compile(r"[+-]?(\d+,\d+|,\d+)")
 _DUTCH_THOUSANDS = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?")  # 1.234.567,89
@@ -39,10 +41,10 @@ def parse_number(text: str) -> str:
         return s.replace(",", "")
     if _GROUPED.fullmatch(s) and s.count(".") + s.count(",") > 1:
         raise CellError(
-            f"'{text}' is not a number; thousands separators mark groups of three digits "
+            f"'{shown(text)}' is not a number; thousands separators mark groups of three digits "
             "(1.250,50 or 1,250.50)"
         )
-    raise CellError(f"'{text}' is not a number")
+    raise CellError(f"'{shown(text)}' is not a number")
 
 
 def parse_date(text: str) -> date:
@@ -53,11 +55,11 @@ def parse_date(text: str) -> date:
     elif match := _DUTCH_DATE.fullmatch(s):
         day, month, year = (int(g) for g in match.groups())
     else:
-        raise CellError(f"'{text}' is not a date; {DATE_HINT}")
+        raise CellError(f"'{shown(text)}' is not a date; {DATE_HINT}")
     try:
         return date(year, month, day)
     except ValueError:
-        raise CellError(f"'{text}' is not an existing date; {DATE_HINT}") from None
+        raise CellError(f"'{shown(text)}' is not an existing date; {DATE_HINT}") from None
 
 
 def split_list(text: str, separator: str = ";") -> tuple[str, ...]:

@@ -24,6 +24,10 @@ from matcher.domain import (
 from matcher.domain.entities import Entity
 
 LIST_SEPARATOR = ";"
+# Text columns that hold words a person reads; every other text or list column holds ids.
+FREE_TEXT = frozenset(
+    {"name", "product_group", "municipality", "specialisms", "required_specialisms"}
+)
 POLICY_FILE = "policy.toml"
 
 
@@ -43,6 +47,11 @@ class Column:
     name: str
     kind: Kind = Kind.TEXT
     required: bool = True
+
+    @property
+    def identifier(self) -> bool:
+        """True for a column of ids (or codes), where a look-alike letter is worth a warning."""
+        return self.kind in (Kind.TEXT, Kind.LIST) and self.name not in FREE_TEXT
 
 
 @dataclass(frozen=True)

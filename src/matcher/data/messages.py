@@ -4,6 +4,8 @@ from typing import Any
 
 from pydantic_core import ErrorDetails
 
+from matcher.domain.text import shown as shown_value
+
 _IDENTIFIER_PATTERN = r"^[^;*\s]+$"
 
 
@@ -11,7 +13,7 @@ def plain_message(error: ErrorDetails, raw: str | None) -> str:
     """One pydantic error as a sentence about the cell's value."""
     kind = error["type"]
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
-    shown = f"'{raw}'" if raw not in (None, "") else "the value"
+    shown = f"'{shown_value(raw)}'" if raw else "the value"
     if kind in ("missing", "string_too_short"):
         return "is empty, but a value is required"
     if kind == "enum" or kind == "literal_error":

@@ -21,6 +21,11 @@ Decisions:
   tools end a row at its last value). A row with a value beyond the last header column is
   an error and is not read: in a CSV file it nearly always means a value containing the
   separator was not quoted (`P1;P2` in a `;` file), so every cell after it has shifted.
+- A cell holding a control or invisible character is an error (matcher.domain.text says
+  which); an id with letters of another script than Latin gets a warning (a look-alike).
+- A formula cell in a workbook is an error, and its row is not read further: its value is
+  whatever Excel last computed, or nothing.
+- A value repeated in a message is cut short and its invisible characters shown as codes.
 """
 
 from dataclasses import dataclass
@@ -39,6 +44,7 @@ from matcher.data.references import Checker
 from matcher.data.sources import RawTable, SourceError, read_csv, workbook_sheets
 from matcher.domain import Policy, Round
 from matcher.domain.entities import Entity
+from matcher.domain.text import script_warning, shown, text_problem
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # Values never repeated in a message: a client reference typed wrongly may be a real name.
@@ -114,6 +120,8 @@ def _sources(
                 unreadable.add(name)
         single = {name: found[0] for name, found in sheets.items() if len(found) == 1}
         policy_sheet = single.pop("policy", None)
+        if policy_sheet is not None:
+            issues.extend(policy_sheet.formula_issues())
         tables = {name: raw for name, raw in single.items() if name in wanted}
         policy = None if policy_sheet is None else policy_from_sheet(policy_sheet, issues)
         return tables, unreadable, policy
@@ -148,19 +156,20 @@ def _read_table(
     spec: TableSpec, raw: RawTable, issues: list[Issue]
 ) -> list[tuple[int, Entity]] | None:
     """The rows of one table as entities; None when the header makes reading pointless."""
+    issues.extend(raw.formula_issues())
     position: dict[str, int] = {}
     header_ok = True
     known = set(spec.column_names)
     for index, name in enumerate(raw.header):
         key = name.lower()
         if key in position:
-            issues.append(Issue(raw.label, "appears twice in the header", 1, name))
+            issues.append(Issue(raw.label, "appears twice in the header", 1, shown(name)))
             header_ok = False
         elif key in known:
             position[key] = index
         elif key:
             message = "is not part of the round format and is ignored"
-            issues.append(Issue(raw.label, message, 1, name, Severity.WARNING))
+            issues.append(Issue(raw.label, message, 1, shown(name), Severity.WARNING))
     for column in spec.required_columns:
         if column not in position:
             issues.append(Issue(raw.label, "is missing from the header", 1, column))
@@ -169,7 +178,10 @@ def _read_table(
         return None
     width = max((i + 1 for i, name in enumerate(raw.header) if name), default=0)
     entities: list[tuple[int, Entity]] = []
+    with_formulas = {row for row, _ in raw.formulas}
     for number, cells in raw.rows:
+        if number in with_formulas:
+            continue  # refused above; the formula's value is unknown
         if any(c.strip() for c in cells[width:]):
             issues.append(Issue(raw.label, _too_many_cells(raw, cells, width), number))
             continue  # its cells have shifted: reading them would only add confusing errors
@@ -208,9 +220,16 @@ def _read_row(
     flagged: set[str] = set()
     for column in spec.columns:
         index = position.get(column.name)
-        text = cells[index].strip() if index is not None and index < len(cells) else ""
+        cell = cells[index] if index is not None and index < len(cells) else ""
+        text = cell.strip()
         if not text:
             continue
+        if problem := text_problem(cell.strip(" \t\r\n")):
+            issues.append(Issue(label, problem, number, column.name))
+            flagged.add(column.name)
+            continue
+        if column.identifier and (warning := script_warning(text)):
+            issues.append(Issue(label, warning, number, column.name, Severity.WARNING))
         if column.name not in UNREPEATABLE:
             raw_text[column.name] = text
         try:

@@ -4,19 +4,27 @@ A raw table is a header and rows of text cells, each row with the number a sprea
 shows for it (header = row 1). Encoding and delimiter of a CSV file are detected: UTF-8 with
 or without a byte-order mark, UTF-16 with one, else Windows-1252 (what Dutch Excel writes);
 `,`, `;` or tab, whichever the header line uses most.
+
+A workbook is read for its values, never its formulas: a formula cell is noted (row, column)
+for the reader to refuse, because its value is whatever Excel last computed (nothing at all
+when another program wrote the file), so a `="P002"` in excluded_providers would silently
+drop the exclusion.
 """
 
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from matcher.data.issues import Issue
+from matcher.domain.text import shown
 
 DELIMITERS = (",", ";", "\t")
 
@@ -30,6 +38,19 @@ class RawTable:
     rows: list[tuple[int, list[str]]]  # (row number, cells)
     delimiter: str | None = None  # what separates the cells of a CSV file; None in a workbook
     sheet: str | None = None  # the sheet's title, in a workbook
+    formulas: tuple[tuple[int, int], ...] = ()  # (row number, column index) of formula cells
+
+    def formula_issues(self) -> list[Issue]:
+        """One error per formula cell, naming sheet, row and column."""
+        message = "holds a formula; matcher reads values only, so type the value itself"
+        return [
+            Issue(self.label, message, row, self._column_name(index))
+            for row, index in self.formulas
+        ]
+
+    def _column_name(self, index: int) -> str:
+        name = self.header[index] if index < len(self.header) else ""
+        return name or f"{get_column_letter(index + 1)} (no header)"
 
 
 class SourceError(Exception):
@@ -97,28 +118,42 @@ def workbook_sheets(path: Path) -> dict[str, list[RawTable]]:
     order, for the reader to refuse: which one is meant cannot be guessed.
     """
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise SourceError(
-            Issue(path.name, f"cannot be opened as an Excel workbook ({exc})")
+            Issue(path.name, f"cannot be opened as an Excel workbook ({shown(str(exc))})")
         ) from None
     try:
         sheets: dict[str, list[RawTable]] = {}
         for sheet in book.worksheets:
             name = sheet.title.strip().lower().removesuffix(".csv")
-            label = f"{path.name}, sheet {sheet.title}"
+            label = f"{path.name}, sheet {shown(sheet.title)}"
+            formulas: list[tuple[int, int]] = []
             rows = (
-                (n, [cell_text(v) for v in values])
-                for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+                (n, _row_text(n, cells, formulas))
+                for n, cells in enumerate(sheet.iter_rows(), start=1)
             )
             try:
                 raw = _raw_table(label, rows)
             except SourceError:
                 continue  # an empty sheet is as good as no sheet
-            sheets.setdefault(name, []).append(replace(raw, sheet=sheet.title))
+            found = replace(raw, sheet=sheet.title, formulas=tuple(formulas))
+            sheets.setdefault(name, []).append(found)
         return sheets
     finally:
         book.close()
+
+
+def _row_text(number: int, cells: Sequence[Any], formulas: list[tuple[int, int]]) -> list[str]:
+    """A workbook row as text; a formula cell is noted in formulas and read as empty."""
+    texts: list[str] = []
+    for index, cell in enumerate(cells):
+        if getattr(cell, "data_type", None) == "f":
+            formulas.append((number, index))
+            texts.append("")
+        else:
+            texts.append(cell_text(getattr(cell, "value", None)))
+    return texts
 
 
 def cell_text(value: object) -> str:

@@ -2,9 +2,11 @@
 
 Canonical means: UTF-8 without BOM, comma-separated, ``\\n`` line endings, columns in
 contract order, numbers without trailing zeros, ISO dates, lists joined by ``;``, empty
-cells for missing values. Writing is atomic per directory: files go to a temporary
-directory next to the target, which is then moved into place, so a crash leaves either the
-old directory or the complete new one.
+cells for missing values. Values are written exactly, formula-like text included: this is
+the data contract other programs and matcher itself read back (matcher.data.spreadsheet
+says where text is neutralised for spreadsheets instead). Writing is atomic per directory:
+files go to a temporary directory next to the target, which is then moved into place, so a
+crash leaves either the old directory or the complete new one.
 """
 
 import csv
@@ -22,6 +24,7 @@ import tomli_w
 from openpyxl import Workbook
 
 from matcher.data.contract import LIST_SEPARATOR, POLICY_FILE, TABLES, TableSpec
+from matcher.data.spreadsheet import add_sheet
 from matcher.domain import Policy, Round
 from matcher.domain.entities import Entity
 
@@ -86,7 +89,8 @@ def write_round(round_: Round, out_dir: Path) -> None:
 
 def write_workbook(round_: Round, path: Path) -> None:
     """Write the round as one Excel workbook: a sheet per file, cells as text exactly as in
-    the CSV files (so ids keep their leading zeros), and a `policy` sheet of key/value rows.
+    the CSV files (so ids keep their leading zeros, and `=1+1` stays text, never a formula:
+    matcher.data.spreadsheet), and a `policy` sheet of key/value rows.
     Written to a temporary file first, then moved into place."""
     path = Path(path)
     book = Workbook()
@@ -96,15 +100,13 @@ def write_workbook(round_: Round, path: Path) -> None:
         rows = getattr(round_, spec.name)
         if rows is None:
             continue
-        sheet = book.create_sheet(spec.name)
-        sheet.append(list(spec.column_names))
-        for row in rows:
-            sheet.append([format_cell(getattr(row, name)) or None for name in spec.column_names])
+        cells = (
+            [format_cell(getattr(row, name)) or None for name in spec.column_names] for row in rows
+        )
+        add_sheet(book, spec.name, spec.column_names, cells)
     if round_.policy is not None:
-        sheet = book.create_sheet("policy")
-        sheet.append(["key", "value"])
-        for key, value in _flatten(_plain(round_.policy.model_dump(exclude_defaults=True))):
-            sheet.append([key, format_cell(value)])
+        settings = _flatten(_plain(round_.policy.model_dump(exclude_defaults=True)))
+        add_sheet(book, "policy", ("key", "value"), ((k, format_cell(v)) for k, v in settings))
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, staging = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
     os.close(handle)

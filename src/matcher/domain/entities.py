@@ -11,16 +11,18 @@ from decimal import Decimal
 from typing import Annotated, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
-    field_validator,
+    ValidationInfo,
     model_validator,
 )
 
 from matcher.domain.enums import Funding, Law, Segment, TeamKind, Unit, Urgency
-from matcher.domain.privacy import is_valid_bsn
+from matcher.domain.privacy import BSN_REFUSAL, is_valid_bsn
+from matcher.domain.text import entering, text_problem
 
 # Upper limits that catch typing errors (an extra zero, cents typed as euros) without
 # getting in the way of any real region.
@@ -28,11 +30,37 @@ MAX_TARIFF = Decimal("100000")
 MAX_CAPACITY = Decimal("1000000")
 MAX_AMOUNT = Decimal("10000000000")
 
+
+def _printable(value: str, info: ValidationInfo) -> str:
+    if entering(info) and (problem := text_problem(value)):
+        raise ValueError(problem)
+    return value
+
+
+def _printable_id(value: str, info: ValidationInfo) -> str:
+    if entering(info) and (problem := text_problem(value, identifier=True)):
+        raise ValueError(problem)
+    return value
+
+
+def _not_a_bsn(value: str, info: ValidationInfo) -> str:
+    if entering(info) and is_valid_bsn(value):
+        raise ValueError(BSN_REFUSAL)
+    return value
+
+
 Identifier = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^;*\s]+$"),
+    AfterValidator(_printable_id),
 ]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# An id a provider or a log can see that points at a client (a request, a client reference).
+ClientId = Annotated[Identifier, AfterValidator(_not_a_bsn)]
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_printable),
+]
 Tariff = Annotated[
     Decimal, Field(ge=0, le=MAX_TARIFF, decimal_places=2, allow_inf_nan=False, description="Euros.")
 ]
@@ -41,7 +69,9 @@ Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 # One value of a ';'-separated list cell: it may not contain the separator itself.
 Tag = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^;]+$")
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^;]+$"),
+    AfterValidator(_printable),
 ]
 IdList = tuple[Identifier, ...]
 TagList = tuple[Tag, ...]
@@ -50,7 +80,8 @@ TagList = tuple[Tag, ...]
 class Entity(BaseModel):
     """Base of all entities: immutable, unknown fields refused."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # A validation error never repeats the value: it may be a client reference.
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
 
 class Intervention(Entity):
@@ -127,6 +158,7 @@ class CapacityRow(Entity):
     intervention_id: Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^;\s]+$"),
+        AfterValidator(_printable_id),
     ] = Field(description="An intervention, or * for the provider's total over all interventions.")
     capacity_units: Volume = Field(description="Weekly volume it can deliver at once.")
 
@@ -139,8 +171,8 @@ class CapacityRow(Entity):
 class Request(Entity):
     """An open request for an intervention, under a pseudonymous client reference."""
 
-    request_id: Identifier
-    client_ref: Identifier = Field(description="Pseudonym of the client; never a name or BSN.")
+    request_id: ClientId
+    client_ref: ClientId = Field(description="Pseudonym of the client; never a name or BSN.")
     team_id: Identifier = Field(description="Team of the regisseur who holds the request.")
     intervention_id: Identifier
     units: Volume = Field(description="Weekly volume needed while the care runs.")
@@ -153,16 +185,6 @@ class Request(Entity):
     current_provider: Identifier | None = Field(default=None, description="For continuity of care.")
     required_specialisms: TagList = ()
     waiting_since: date | None = Field(default=None, description="Date the client started waiting.")
-
-    @field_validator("client_ref")
-    @classmethod
-    def _not_a_bsn(cls, value: str) -> str:
-        if is_valid_bsn(value):
-            raise ValueError(
-                "this looks like a citizen service number (BSN); use a pseudonymous client "
-                "reference instead, clients may not be identifiable"
-            )
-        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -182,7 +204,7 @@ class Request(Entity):
 class Bid(Entity):
     """A provider's bid on one request. Bids outside the band are kept but never admissible."""
 
-    request_id: Identifier
+    request_id: ClientId
     provider_id: Identifier
     tariff: Tariff
     units: Volume | None = Field(default=None, description="Planned volume; else the request's.")
@@ -216,7 +238,7 @@ class Team(Entity):
 class Award(Entity):
     """Care already awarded: it uses capacity and budget and is never matched again."""
 
-    request_id: Identifier
+    request_id: ClientId
     provider_id: Identifier
     intervention_id: Identifier
     tariff: Tariff
@@ -234,7 +256,7 @@ class Award(Entity):
 class HistoryRecord(Entity):
     """A past request: demand history for forecasts, flows for waiting-list figures."""
 
-    request_id: Identifier
+    request_id: ClientId
     team_id: Identifier
     intervention_id: Identifier
     units: Volume

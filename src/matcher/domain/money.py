@@ -27,3 +27,24 @@ def match_cost_cents(funding: Funding, tariff: Decimal, units: Decimal) -> int:
     if funding is Funding.OUTPUT:
         return to_cents(tariff)
     raise ValueError("task-funded interventions are paid as a lump sum and not matched per case")
+
+
+def cents_to_euros(cents: int) -> Decimal:
+    """Integer cents back to euros, exact, with two decimals (``37896`` -> ``378.96``).
+
+    The one conversion out of cents; ``euro_amount`` and ``euro_text`` are its two faces.
+    """
+    return Decimal(int(cents)).scaleb(-2).quantize(CENT)
+
+
+def euro_amount(cents: float) -> float | None:
+    """Cents as a number of euros for JSON and tables; None for a missing (non-finite) value."""
+    if cents != cents or cents in (float("inf"), float("-inf")):
+        return None
+    return float(cents_to_euros(round(cents)))
+
+
+def euro_text(cents: int) -> str:
+    """Cents as ``EUR 1234.50`` (no thousands separator, as in the import messages)."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}EUR {cents_to_euros(abs(int(cents)))}"

@@ -8,7 +8,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
+
+from matcher.domain.text import entering
 
 
 class Weights(BaseModel):
@@ -54,12 +56,26 @@ DEFAULT_MIP_GAP = 0.0001
 SolverName = Literal["auto", "cp-sat", "highs", "scip", "cbc"]
 
 
+EARLIEST_ROUND_DATE = date(1900, 1, 1)
+LATEST_ROUND_DATE = date(2999, 12, 31)
+
+
+def _plausible_round_date(value: date, info: ValidationInfo) -> date:
+    if entering(info) and not EARLIEST_ROUND_DATE <= value <= LATEST_ROUND_DATE:
+        raise ValueError(
+            f"round_date {value} is not a plausible date for a round; "
+            f"use a date from {EARLIEST_ROUND_DATE} to {LATEST_ROUND_DATE}"
+        )
+    return value
+
+
 class Policy(BaseModel):
     """Policy of one matching round."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    round_date: date | None = Field(
+    # Bounded so date arithmetic (horizons, forecasts, ages) never runs past year 9999.
+    round_date: Annotated[date, AfterValidator(_plausible_round_date)] | None = Field(
         default=None, description="Date the round is held; defaults to the day it runs."
     )
     weights: Weights = Field(default_factory=Weights)

@@ -26,7 +26,7 @@ from matcher.domain.policy import Policy
 class Round(BaseModel):
     """All data of one matching round, as read from a round directory or the database."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     interventions: tuple[Intervention, ...]
     providers: tuple[Provider, ...]

@@ -17,7 +17,6 @@ from matcher.matching.build import (
     build_problem,
     open_requests,
     round_date_of,
-    units_of,
 )
 from matcher.matching.decompose import split
 from matcher.matching.engine import (
@@ -34,10 +33,24 @@ from matcher.matching.formulation import Part, whole
 from matcher.matching.geo import haversine_km
 from matcher.matching.greedy import greedy_matches
 from matcher.matching.overrides import Overrides, Pair
-from matcher.matching.problem import BASE_WEIGHT, UNIT_SCALE, IntArray, Limit, MatchingProblem
+from matcher.matching.problem import (
+    BASE_WEIGHT,
+    UNIT_SCALE,
+    IntArray,
+    Limit,
+    MatchingProblem,
+    units_of,
+)
 from matcher.matching.recommend import Recommendation, recommend
 from matcher.matching.runner import LocalRunner, Runner, backend_named
-from matcher.matching.settings import DEFAULT_SOLVER, SOLVERS, MatchSettings, Solver
+from matcher.matching.settings import (
+    DEFAULT_SOLVER,
+    SOLVERS,
+    MatchSettings,
+    Solver,
+    UnknownSolverError,
+    solver_named,
+)
 from matcher.matching.stages import (
     CLASS_STAGES,
     COST_STAGE,
@@ -81,6 +94,7 @@ __all__ = [
     "StageRecord",
     "StageStatus",
     "StageTotal",
+    "UnknownSolverError",
     "active_awards",
     "backend_named",
     "build_problem",
@@ -94,6 +108,7 @@ __all__ = [
     "round_date_of",
     "solve",
     "solve_part",
+    "solver_named",
     "split",
     "units_of",
     "whole",

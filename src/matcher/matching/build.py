@@ -5,7 +5,7 @@ left-out pair gets the first rule it breaks as its reason. Limits follow models/
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,31 +25,21 @@ from matcher.domain import (
 )
 from matcher.domain.money import match_cost_cents, to_cents
 from matcher.matching.geo import haversine_km
+from matcher.matching.limits import limit_rows
 from matcher.matching.overrides import Overrides
 from matcher.matching.problem import (
     BASE_WEIGHT,
-    SHARE_SCALE,
-    UNIT_SCALE,
-    Limit,
-    LimitKind,
     MatchingProblem,
     PinConflict,
     Rejection,
     RejectReason,
+    units_of,
 )
-
-# A share cap only binds where the client has a real choice: at least this many providers.
-SHARE_CAP_MIN_PROVIDERS = 3
 
 
 def round_date_of(round_: Round) -> date:
     """The round's date from its policy, or today when the policy does not say."""
     return round_.effective_policy().round_date or date.today()
-
-
-def units_of(value: Decimal) -> int:
-    """Weekly volume in hundredths of a unit (exact: the contract allows two decimals)."""
-    return int(value * UNIT_SCALE)
 
 
 def active_awards(round_: Round, day: date) -> list[Award]:
@@ -185,7 +175,7 @@ def build_problem(round_: Round, overrides: Overrides | None = None) -> Matching
     }
     pair_request, pair_provider = arrays["request"], arrays["provider"]
     pinned, pin_conflicts = _pins(overrides, request_ids, provider_ids, pair_request, pair_provider)
-    limits = _limits(
+    limits = limit_rows(
         round_,
         requests,
         interventions,
@@ -327,114 +317,3 @@ def _pins(
                     PinConflict(rid, pid, f"pin {rid} to {pid}: {rid} is also pinned to {others}")
                 )
     return pinned, conflicts
-
-
-def _limits(
-    round_: Round,
-    requests: list[Request],
-    interventions: dict[str, Intervention],
-    provider_ids: tuple[str, ...],
-    pair_request: np.ndarray,
-    pair_provider: np.ndarray,
-    pair_units: np.ndarray,
-    pair_cost: np.ndarray,
-    awards: Iterable[Award],
-    policy: Policy,
-) -> list[Limit]:
-    """Capacity rows (per intervention and ``*``), team budgets and market-share caps."""
-    limits: list[Limit] = []
-    pair_intervention = np.asarray(
-        [requests[r].intervention_id for r in pair_request.tolist()], dtype=object
-    )
-    used: dict[tuple[str, str], int] = defaultdict(int)
-    for award in awards:
-        units = units_of(award.units)
-        used[(award.provider_id, award.intervention_id)] += units
-        used[(award.provider_id, ALL_INTERVENTIONS)] += units
-    by_provider: dict[str, np.ndarray] = {}
-    if len(pair_provider):
-        order = np.argsort(pair_provider, kind="stable")
-        bounds = np.searchsorted(pair_provider[order], np.arange(len(provider_ids) + 1))
-        for p, pid in enumerate(provider_ids):
-            by_provider[pid] = order[bounds[p] : bounds[p + 1]]
-    for row in sorted(round_.capacity, key=lambda c: (c.provider_id, c.intervention_id)):
-        members = by_provider.get(row.provider_id, np.asarray([], dtype=np.int64))
-        if not row.is_total:
-            members = members[pair_intervention[members] == row.intervention_id]
-        if members.size == 0:
-            continue
-        total = units_of(row.capacity_units)
-        key = (row.provider_id, row.intervention_id)
-        limits.append(
-            Limit(
-                LimitKind.CAPACITY,
-                key,
-                members.astype(np.int64),
-                pair_units[members],
-                max(total - used[key], 0),
-                total,
-                used[key],
-            )
-        )
-    team_of = np.asarray([r.team_id for r in requests], dtype=object)
-    segment_of = np.asarray(
-        [interventions[r.intervention_id].segment.value for r in requests], dtype=object
-    )
-    for budget in sorted(round_.budgets or (), key=lambda b: (b.team_id, b.segment.value)):
-        members = (
-            np.flatnonzero(
-                (team_of[pair_request] == budget.team_id)
-                & (segment_of[pair_request] == budget.segment.value)
-            )
-            if len(pair_request)
-            else np.asarray([], dtype=np.int64)
-        )
-        if members.size == 0:
-            continue
-        cents = to_cents(budget.amount)
-        limits.append(
-            Limit(
-                LimitKind.BUDGET,
-                (budget.team_id, budget.segment.value),
-                members.astype(np.int64),
-                pair_cost[members],
-                cents,
-                cents,
-                0,
-            )
-        )
-    if policy.market_share_cap is not None and len(pair_request):
-        cap = round(policy.market_share_cap * SHARE_SCALE)
-        for iid in sorted(set(pair_intervention.tolist())):
-            members = np.flatnonzero(pair_intervention == iid)
-            field = pair_provider[members]
-            if np.unique(field).size < SHARE_CAP_MIN_PROVIDERS:
-                continue
-            allowance = int(pair_units[members].max()) * SHARE_SCALE
-            for p in np.unique(field).tolist():
-                own = (field == p).astype(np.int64) * SHARE_SCALE
-                limits.append(
-                    Limit(
-                        LimitKind.MARKET_SHARE,
-                        (provider_ids[p], iid),
-                        members.astype(np.int64),
-                        (own - cap) * pair_units[members],
-                        allowance,
-                        cap,
-                        0,
-                    )
-                )
-    return [limit for limit in limits if can_bind(limit, pair_request)]
-
-
-def can_bind(limit: Limit, pair_request: np.ndarray) -> bool:
-    """False when the row holds even if every request took its largest pair in it.
-
-    Such a row can never bind, so it is left out of the model: fewer rows, and requests that
-    only shared a slack row fall into separate parts (see ``decompose``).
-    """
-    requests = pair_request[limit.pairs]
-    coeffs = np.maximum(limit.coeffs, 0)
-    order = np.lexsort((-coeffs, requests))
-    first = np.unique(requests[order], return_index=True)[1]
-    return int(coeffs[order][first].sum()) > limit.rhs

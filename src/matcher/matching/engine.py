@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -44,6 +45,16 @@ class StageTotal:
     objective: int
     bound: float
     proven: bool
+
+    def record(self) -> dict[str, object]:
+        """The stage as summary.json and the batch's run record write it (None: no bound)."""
+        return {
+            "name": self.name,
+            "objective": self.objective,
+            "bound": self.bound if math.isfinite(self.bound) else None,
+            "proven": self.proven,
+            "unit": "cents" if self.name == COST_STAGE else "points",
+        }
 
 
 @dataclass(frozen=True)
@@ -94,6 +105,14 @@ class MatchResult:
                 return math.nan  # stopped without a proven bound: the gap is unknown
             worst = max(worst, abs(stage.bound - stage.objective) / max(abs(stage.objective), 1))
         return worst
+
+    @property
+    def reported_gap(self) -> float | None:
+        """The gap as every face reports it: rounded to six places, None when unknown or when
+        the round was not solved."""
+        if self.status not in (MatchStatus.OPTIMAL, MatchStatus.FEASIBLE) or math.isnan(self.gap):
+            return None
+        return round(self.gap, 6)
 
 
 def match_round(
@@ -147,20 +166,17 @@ def solve(
     ``parts`` is ``split(problem)`` when the caller has it already.
     """
     started = time.perf_counter() if started is None else started
-    name = settings.solver.value
     build_seconds = time.perf_counter() - started
+    end = partial(
+        _outcome,
+        problem,
+        solver=settings.solver.value,
+        started=started,
+        build_seconds=build_seconds,
+    )
     if problem.pin_conflicts:
-        return _outcome(
-            problem,
-            MatchStatus.INFEASIBLE,
-            [],
-            name,
-            started,
-            build_seconds,
-            0,
-            _conflict_message(problem.pin_conflicts),
-            problem.pin_conflicts,
-        )
+        message = _conflict_message(problem.pin_conflicts)
+        return end(MatchStatus.INFEASIBLE, [], 0, message, problem.pin_conflicts)
     runner = runner or _local(None)
     deadline = started + settings.time_limit
     parts = split(problem) if parts is None else parts
@@ -170,32 +186,15 @@ def solve(
     for index, solution in runner.run(problem, parts, settings, deadline, warm):
         if solution.status is StageStatus.INFEASIBLE:
             conflicts = pinned_limit_conflicts(problem, parts[index])
-            return _outcome(
-                problem,
-                MatchStatus.INFEASIBLE,
-                [],
-                name,
-                started,
-                build_seconds,
-                len(parts),
-                _conflict_message(conflicts),
-                conflicts,
-            )
+            message = _conflict_message(conflicts)
+            return end(MatchStatus.INFEASIBLE, [], len(parts), message, conflicts)
         if solution.status in (StageStatus.ERROR, StageStatus.NO_SOLUTION):
-            return _outcome(
-                problem,
-                MatchStatus.ERROR,
-                [],
-                name,
-                started,
-                build_seconds,
-                len(parts),
-                f"part {index} failed: {solution.message or solution.status.value}",
-            )
+            message = f"part {index} failed: {solution.message or solution.status.value}"
+            return end(MatchStatus.ERROR, [], len(parts), message)
         solutions.append(solution)
     solved = all(s.status is StageStatus.OPTIMAL for s in solutions)
     status = MatchStatus.OPTIMAL if solved else MatchStatus.FEASIBLE
-    return _outcome(problem, status, solutions, name, started, build_seconds, len(parts))
+    return end(status, solutions, len(parts))
 
 
 def solve_problem(
@@ -220,12 +219,13 @@ def _outcome(
     problem: MatchingProblem,
     status: MatchStatus,
     solutions: list[PartSolution],
-    solver: str,
-    started: float,
-    build_seconds: float,
     n_parts: int,
     message: str = "",
     conflicts: tuple[PinConflict, ...] = (),
+    *,
+    solver: str,
+    started: float,
+    build_seconds: float,
 ) -> MatchResult:
     chosen = (
         np.sort(np.concatenate([s.chosen for s in solutions])).astype(np.int64)

@@ -8,12 +8,13 @@ Stage objectives and the rows that keep earlier stage optima are added by the st
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from matcher.matching.problem import Limit, MatchingProblem
+from matcher.matching.problem import Limit, MatchingProblem, pair_limit_matrix
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,16 @@ class Part:
 
     cols: npt.NDArray[np.int64]
     limits: tuple[Limit, ...]
+
+    @cached_property
+    def rows(self) -> sp.csr_matrix:
+        """The part's pairs x its limit rows (``pair_limit_matrix``), computed once per part."""
+        return pair_limit_matrix(self.cols, self.limits)
+
+    @property
+    def rhs(self) -> npt.NDArray[np.int64]:
+        """The right-hand side of each limit row of the part."""
+        return np.asarray([limit.rhs for limit in self.limits], dtype=np.int64)
 
 
 @dataclass(frozen=True)

@@ -1,77 +1,68 @@
-"""The hand-matching baseline: what a regisseur would do with a list and a pen.
+"""The greedy fill: what a regisseur would do with a list and a pen, and every stage's start.
 
 Requests are taken one by one in priority order (urgency class, then aging points high to
-low, then request id) and each gets its cheapest admissible pair (lowest ``pair_objective``)
-that still fits every limit row it is in, counting what earlier choices used. It is fast,
-always feasible, and a yardstick for what the exact lexicographic model gains; it never
-reconsiders a choice, so it can block a later, more urgent-by-weight request or waste a
-provider that only one client could use.
+low, then request id; ``MatchingProblem.request_rank``) and each gets its cheapest
+admissible pair (lowest ``pair_objective``) that still fits every limit row it is in,
+counting what earlier choices used; a pinned request is offered only its pinned pair. It is
+fast and always feasible.
+
+Two uses, one rule. ``greedy_matches`` is the hand-matching baseline the benchmarks compare
+with (a yardstick for what the exact model gains: it never reconsiders a choice, so it can
+block a later, heavier request or waste a provider only one client could use). ``fill``
+extends a feasible answer: each stage starts from the previous stage's answer with every
+request that still fits added, and that start stands if the solver stops with nothing
+better. Adding a placement never lowers any stage's points, so the start satisfies every
+earlier stage row.
 """
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
+from matcher.matching.formulation import Part, whole
 from matcher.matching.problem import MatchingProblem
 
 
-def priority_order(problem: MatchingProblem) -> npt.NDArray[np.int64]:
-    """Request indices in the order a regisseur handles them: class, aging points, id."""
-    ids = np.asarray(problem.request_ids, dtype=object)
-    # lexsort sorts by the last key first.
-    return np.lexsort((ids, -problem.weight, problem.urgency_rank)).astype(np.int64)
-
-
-def _pair_rows(problem: MatchingProblem) -> sp.csr_matrix:
-    """Pairs x limit rows, holding each pair's coefficient in each row it is in."""
-    n_limits = len(problem.limits)
-    if not problem.limits:
-        return sp.csr_matrix((problem.n_pairs, 0), dtype=np.int64)
-    rows = np.concatenate([limit.pairs for limit in problem.limits])
-    cols = np.concatenate(
-        [np.full(limit.pairs.size, k, dtype=np.int64) for k, limit in enumerate(problem.limits)]
-    )
-    vals = np.concatenate([limit.coeffs for limit in problem.limits]).astype(np.int64)
-    return sp.csr_matrix((vals, (rows, cols)), shape=(problem.n_pairs, n_limits), dtype=np.int64)
-
-
-def greedy_matches(problem: MatchingProblem) -> npt.NDArray[np.int64]:
-    """Chosen pairs (global indices, sorted) of the priority-order, cheapest-fit baseline.
+def fill(
+    problem: MatchingProblem, part: Part, chosen: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """``chosen`` (a mask over the part's pairs) plus every request that still fits.
 
     A row ``sum(coeffs x) <= rhs`` is checked as ``used + coeff <= rhs`` for each row of a
     candidate pair, which also covers market-share rows with their signed coefficients: a
-    negative coefficient (a rival's placement) only makes room. Pinned pairs are honoured:
-    a request with a pin is offered only its pinned pair.
+    negative coefficient (a rival's placement) only makes room.
     """
-    if problem.n_pairs == 0:
-        return np.asarray([], dtype=np.int64)
-    rank_of = np.empty(problem.n_requests, dtype=np.int64)
-    rank_of[priority_order(problem)] = np.arange(problem.n_requests)
-    # Candidates grouped by request in priority order, cheapest first, pins before the rest
-    # (a pinned request then only looks at its first candidate).
-    pinned = problem.pair_pinned
+    n = part.cols.size
+    result = chosen.copy()
+    if n == 0:
+        return result
+    request = problem.pair_request[part.cols]
+    pinned = problem.pair_pinned[part.cols]
+    # Candidates grouped by request in priority order, pins first, then cheapest first.
     order = np.lexsort(
-        (np.arange(problem.n_pairs), problem.pair_objective, ~pinned, rank_of[problem.pair_request])
+        (np.arange(n), problem.pair_objective[part.cols], ~pinned, problem.request_rank[request])
     )
-    by_priority = _pair_rows(problem)[order]
+    rows = part.rows
+    by_priority = rows[order]
     indptr, cols, coeffs = by_priority.indptr, by_priority.indices, by_priority.data
-    rhs = np.asarray([limit.rhs for limit in problem.limits], dtype=np.int64)
-    used = np.zeros(rhs.size, dtype=np.int64)
-    request_sorted = problem.pair_request[order]
+    rhs = part.rhs
+    used = np.asarray(rows.T @ result.astype(np.int64)).ravel()
+    placed = np.zeros(problem.n_requests, dtype=np.bool_)
+    placed[request[result]] = True
+    request_sorted = request[order]
     starts = np.flatnonzero(np.r_[True, request_sorted[1:] != request_sorted[:-1]])
-    ends = np.r_[starts[1:], order.size]
+    ends = np.r_[starts[1:], n]
     has_pin = pinned[order][starts]
-    chosen: list[int] = []
     for s, e, pin in zip(starts.tolist(), ends.tolist(), has_pin.tolist(), strict=True):
+        if placed[int(request_sorted[s])]:
+            continue
         if pin:
-            e = s + 1
+            e = s + 1  # a pinned request is offered its pinned pair only
         lo, hi = int(indptr[s]), int(indptr[e])
         if lo == hi:
-            chosen.append(int(order[s]))
+            result[int(order[s])] = True  # in no limit row: it always fits
             continue
         block = cols[lo:hi]
-        fails = np.cumsum(used[block] + coeffs[lo:hi] > rhs[block])
-        fails = np.r_[0, fails]
+        fails = np.r_[0, np.cumsum(used[block] + coeffs[lo:hi] > rhs[block])]
         local = indptr[s : e + 1] - lo
         fitting = np.flatnonzero(fails[local[1:]] == fails[local[:-1]])
         if fitting.size == 0:
@@ -79,5 +70,22 @@ def greedy_matches(problem: MatchingProblem) -> npt.NDArray[np.int64]:
         j = s + int(fitting[0])
         a, b = int(indptr[j]), int(indptr[j + 1])
         used[cols[a:b]] += coeffs[a:b]
-        chosen.append(int(order[j]))
-    return np.sort(np.asarray(chosen, dtype=np.int64))
+        result[int(order[j])] = True
+    return result
+
+
+def greedy_matches(problem: MatchingProblem) -> npt.NDArray[np.int64]:
+    """Chosen pairs (global indices, sorted) of the hand-matching baseline: ``fill`` from
+    nothing over the whole round."""
+    if problem.n_pairs == 0:
+        return np.asarray([], dtype=np.int64)
+    return np.flatnonzero(fill(problem, whole(problem), np.zeros(problem.n_pairs, bool)))
+
+
+def fits(problem: MatchingProblem, part: Part, chosen: npt.NDArray[np.bool_]) -> bool:
+    """True when ``chosen`` respects assign_once and every limit row of the part."""
+    request = problem.pair_request[part.cols][chosen]
+    if np.unique(request).size != request.size:
+        return False
+    used = np.asarray(part.rows.T @ chosen.astype(np.int64)).ravel()
+    return bool((used <= part.rhs).all())

@@ -6,10 +6,13 @@ that models of 100,000 pairs are built without a Python loop per variable. The n
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 IntArray = npt.NDArray[np.int64]
 
@@ -20,6 +23,11 @@ UNIT_SCALE = 100
 SHARE_SCALE = 1000
 # Points of one placed request in a priority stage; waiting adds to it (policy.aging).
 BASE_WEIGHT = 10
+
+
+def units_of(value: Decimal) -> int:
+    """Weekly volume in hundredths of a unit (exact: the contract allows two decimals)."""
+    return int(value * UNIT_SCALE)
 
 
 class LimitKind(StrEnum):
@@ -98,6 +106,21 @@ class MatchingProblem:
         """The last stage's coefficient of each pair: cost plus secondary terms, in cents."""
         return self.pair_cost + self.pair_secondary
 
+    @cached_property
+    def pair_rows(self) -> sp.csr_matrix:
+        """Every pair x every limit row of the round (``pair_limit_matrix``), built once."""
+        return pair_limit_matrix(np.arange(self.n_pairs, dtype=np.int64), self.limits)
+
+    @cached_property
+    def request_rank(self) -> IntArray:
+        """Each request's place in the order a regisseur handles them: urgency class, then
+        aging points high to low, then request id (the greedy fill's priority)."""
+        ids = np.asarray(self.request_ids, dtype=object)
+        order = np.lexsort((ids, -self.weight, self.urgency_rank))  # last key sorts first
+        rank = np.empty(self.n_requests, dtype=np.int64)
+        rank[order] = np.arange(self.n_requests)
+        return rank
+
 
 class RejectReason(StrEnum):
     """Why a provider that bid or offered is not admissible for a request."""
@@ -129,3 +152,25 @@ class PinConflict:
     request_id: str
     provider_id: str
     detail: str
+
+
+def pair_limit_matrix(cols: IntArray, limits: tuple[Limit, ...]) -> sp.csr_matrix:
+    """Pairs ``cols`` (sorted global indices) x ``limits``: each pair's coefficient in each
+    row it is in; row ``j`` is pair ``cols[j]``, column ``k`` is ``limits[k]``.
+
+    The one pair -> rows index (greedy fill, room, the single-request rule, explanations);
+    pairs of a row outside ``cols`` are left out.
+    """
+    n = cols.size
+    if n == 0 or not limits:
+        return sp.csr_matrix((n, len(limits)), dtype=np.int64)
+    pairs = np.concatenate([limit.pairs for limit in limits])
+    which = np.concatenate(
+        [np.full(limit.pairs.size, k, dtype=np.int64) for k, limit in enumerate(limits)]
+    )
+    coeffs = np.concatenate([limit.coeffs for limit in limits]).astype(np.int64)
+    local = np.searchsorted(cols, pairs)
+    inside = (local < n) & (cols[np.minimum(local, n - 1)] == pairs)
+    return sp.csr_matrix(
+        (coeffs[inside], (local[inside], which[inside])), shape=(n, len(limits)), dtype=np.int64
+    )

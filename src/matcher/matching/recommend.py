@@ -14,10 +14,10 @@ import numpy as np
 
 from matcher.domain import ALL_INTERVENTIONS, Request, Round
 from matcher.domain.money import to_cents
-from matcher.matching.build import active_awards, build_problem, round_date_of, units_of
+from matcher.matching.build import active_awards, build_problem, round_date_of
 from matcher.matching.engine import MatchOutcome
 from matcher.matching.explain_context import ORDINALS, REJECT_CODE
-from matcher.matching.problem import UNIT_SCALE, MatchingProblem
+from matcher.matching.problem import UNIT_SCALE, MatchingProblem, units_of
 from matcher.matching.room import euros, intervention_unit_words, volume
 
 

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from matcher.domain import ALL_INTERVENTIONS, Round, Unit
+from matcher.domain.money import euro_text
 from matcher.matching.problem import SHARE_SCALE, UNIT_SCALE, Limit, LimitKind, MatchingProblem
 
 URGENCY_NAMES = ("crisis", "high", "normal")
@@ -25,17 +27,32 @@ _UNIT_WORDS = {
 }
 
 
-def euros(cents: int) -> str:
-    """Cents as ``EUR 1234.50`` (no thousands separator, as in the import messages)."""
-    sign = "-" if cents < 0 else ""
-    cents = abs(int(cents))
-    return f"{sign}EUR {cents // 100}.{cents % 100:02d}"
+# Cents as "EUR 1234.50" in explanations (the one conversion lives in domain.money).
+euros = euro_text
 
 
 def volume(hundredths: int) -> str:
     """A volume in hundredths of a unit as text: 38.0, 2.5, 2.25."""
     text = f"{hundredths / UNIT_SCALE:.2f}"
     return text[:-1] if text.endswith("0") else text
+
+
+class PairRows:
+    """The rows of each pair as ``(row, coefficient)`` lists, read off the problem's one
+    pair x limit index (``MatchingProblem.pair_rows``)."""
+
+    def __init__(self, matrix: sp.csr_matrix) -> None:
+        self.matrix = matrix
+
+    def get(
+        self, a: int, default: tuple[tuple[int, int], ...] = ()
+    ) -> list[tuple[int, int]] | tuple[tuple[int, int], ...]:
+        """Pair a's rows and coefficients (``default`` for a pair in none)."""
+        start, end = int(self.matrix.indptr[a]), int(self.matrix.indptr[a + 1])
+        if start == end:
+            return default
+        rows = self.matrix.indices[start:end].tolist()
+        return list(zip(rows, self.matrix.data[start:end].tolist(), strict=True))
 
 
 @dataclass(frozen=True)
@@ -45,21 +62,16 @@ class Room:
     problem: MatchingProblem
     lhs: npt.NDArray[np.int64]
     chosen: npt.NDArray[np.bool_]
-    rows_of_pair: dict[int, list[tuple[int, int]]]
+    rows_of_pair: PairRows
 
     @classmethod
     def of(cls, problem: MatchingProblem, chosen: npt.NDArray[np.int64]) -> "Room":
         """The rows' use by ``chosen`` (global pair indices)."""
         mask = np.zeros(problem.n_pairs, dtype=np.bool_)
         mask[chosen] = True
-        lhs = np.asarray(
-            [int(lim.coeffs[mask[lim.pairs]].sum()) for lim in problem.limits], dtype=np.int64
-        )
-        rows_of_pair: dict[int, list[tuple[int, int]]] = {}
-        for k, lim in enumerate(problem.limits):
-            for a, c in zip(lim.pairs.tolist(), lim.coeffs.tolist(), strict=True):
-                rows_of_pair.setdefault(a, []).append((k, c))
-        return cls(problem, lhs, mask, rows_of_pair)
+        rows = problem.pair_rows
+        lhs = np.asarray(rows.T @ mask.astype(np.int64), dtype=np.int64).ravel()
+        return cls(problem, lhs, mask, PairRows(rows))
 
     def free(self, k: int, without: int | None = None) -> int:
         """Room left on row k; ``without`` takes one chosen pair's use back out first."""

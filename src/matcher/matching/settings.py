@@ -31,6 +31,19 @@ DEFAULT_SOLVER = Solver.HIGHS
 SOLVERS = tuple(s.value for s in Solver)
 
 
+class UnknownSolverError(ValueError):
+    """A solver name that is none of :data:`SOLVERS` (the message lists them)."""
+
+
+def solver_named(name: str) -> Solver:
+    """The Solver of a user's name; raises UnknownSolverError listing the known names."""
+    try:
+        return Solver(name)
+    except ValueError:
+        known = ", ".join(SOLVERS)
+        raise UnknownSolverError(f"unknown solver {name!r}; choose one of {known}") from None
+
+
 class MatchSettings(BaseModel):
     """The settings of one match; ``solver`` is never ``auto`` once built."""
 
@@ -57,10 +70,11 @@ class MatchSettings(BaseModel):
         mip_gap: float | None = None,
     ) -> "MatchSettings":
         """The policy's settings with the caller's explicit overrides; an override of
-        ``auto`` (or None) keeps the policy's solver. Raises ValueError for an unknown one."""
-        chosen = Solver(solver) if solver is not None else Solver.AUTO
+        ``auto`` (or None) keeps the policy's solver. Raises UnknownSolverError for an
+        unknown name."""
+        chosen = solver_named(solver) if solver is not None else Solver.AUTO
         if chosen is Solver.AUTO:
-            chosen = Solver(policy.solver)
+            chosen = solver_named(policy.solver)
         return cls(
             solver=chosen,
             time_limit=time_limit or policy.time_limit_seconds,

@@ -23,8 +23,8 @@ from matcher.matching.backends.base import (
     StageTask,
 )
 from matcher.matching.formulation import Part
+from matcher.matching.greedy import fill, fits
 from matcher.matching.problem import MatchingProblem
-from matcher.matching.repair import extend, fits
 
 CLASS_STAGES = ("place_crisis", "place_high", "place_normal")
 COST_STAGE = "cost"
@@ -72,12 +72,9 @@ def solve_single(problem: MatchingProblem, part: Part) -> PartSolution | None:
     """
     if np.unique(problem.pair_request[part.cols]).size != 1:
         return None
-    fits = np.ones(part.cols.size, dtype=np.bool_)
-    local = {int(a): j for j, a in enumerate(part.cols.tolist())}
-    for limit in part.limits:
-        for a, c in zip(limit.pairs.tolist(), limit.coeffs.tolist(), strict=True):
-            if a in local and c > limit.rhs:
-                fits[local[a]] = False
+    rows = part.rows.tocoo()
+    too_big = rows.data > part.rhs[rows.col]  # a pair that alone overfills one of its rows
+    fits = np.bincount(rows.row[too_big], minlength=part.cols.size) == 0
     pinned = problem.pair_pinned[part.cols]
     if pinned.any():
         fits &= pinned
@@ -113,7 +110,7 @@ def solve_part(
         # Time left is shared among the stages still to run; what a stage does not use
         # passes on to the next.
         share = max(deadline - time.perf_counter(), 0.0) / (len(stages) - done)
-        hint = None if x is None else extend(problem, part, x)
+        hint = None if x is None else fill(problem, part, x)
         task = StageTask(
             problem,
             part,

@@ -115,3 +115,26 @@ def _signal_change(baseline: RunResult, run: RunResult) -> SignalChange | None:
 
 def _number(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+# A stage stopped far from its bound can report a gap of millions of percent: shown capped.
+GAP_SHOWN_UP_TO = 1.0
+
+
+def kpi_text(row: KpiRow, value: float | None, whole_euros: bool = False, euro: str = "€ ") -> str:
+    """A KPI value for people: percentages, euros (``euro`` before the amount), weeks."""
+    if value is None:
+        return "unknown" if row.key == "gap" else "-"
+    if row.key == "gap" and value > GAP_SHOWN_UP_TO:
+        return f"> {GAP_SHOWN_UP_TO:.0%}"
+    if row.unit == "%":
+        return f"{value:.1f}%"
+    if row.unit == "ratio":
+        return f"{100 * value:.0f}%"
+    if row.unit == "weeks":
+        return f"{value:.1f}"
+    if row.unit == "EUR":
+        return f"{euro}{value:,.0f}" if whole_euros else f"{euro}{value:,.2f}"
+    if row.key == "gap":
+        return f"{value:.2%}"
+    return f"{value:,.0f}"

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from pydantic import BaseModel, ConfigDict
 
 from matcher.domain import ALL_INTERVENTIONS, Round, Urgency
+from matcher.domain.money import cents_to_euros
 from matcher.matching import MatchOutcome, active_awards, round_date_of, units_of
 from matcher.scenarios.outlook import Outlook
 
@@ -57,7 +58,7 @@ def compute_kpis(round_: Round, outcome: MatchOutcome, view: Outlook | None = No
     urgent_placed = sum(
         1 for r in placed_requests.tolist() if int(problem.urgency_rank[r]) in URGENT
     )
-    total_cost = outcome.total_cost_cents / 100
+    total_cost = float(cents_to_euros(outcome.total_cost_cents))
     budget = None if round_.budgets is None else float(sum(b.amount for b in round_.budgets))
     units = problem.pair_units[chosen]
     tariffs = problem.pair_tariff[chosen]

@@ -14,6 +14,7 @@ from matcher.capacity.areas import REGION
 from matcher.capacity.report import analyse
 from matcher.capacity.settings import CapacitySettings
 from matcher.domain import Award, Round
+from matcher.domain.money import cents_to_euros
 from matcher.matching import UNIT_SCALE, MatchOutcome, round_date_of
 
 # A signal as compared between runs: type, intervention, area, month, severity.
@@ -43,7 +44,7 @@ def matched_round(round_: Round, outcome: MatchOutcome) -> Round:
                 request_id=rid,
                 provider_id=problem.provider_ids[int(problem.pair_provider[a])],
                 intervention_id=intervention_of[rid],
-                tariff=Decimal(int(problem.pair_tariff[a])) / 100,
+                tariff=cents_to_euros(int(problem.pair_tariff[a])),
                 units=Decimal(int(problem.pair_units[a])) / UNIT_SCALE,
                 awarded_on=day,
             )

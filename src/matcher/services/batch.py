@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from matcher.batch.cluster import dask_client, worker_count
-from matcher.batch.report import change_rows, euros, proposal_rows, summary
+from matcher.batch.report import change_rows, proposal_rows, summary
 from matcher.batch.run import BatchSettings, Event, run_batch
 from matcher.batch.solve import PartFailedError
 from matcher.capacity.report import analyse
@@ -31,6 +31,8 @@ from matcher.data.db.runs import (
 )
 from matcher.data.db.store import is_empty, load_round
 from matcher.domain import Policy, Round
+from matcher.domain.money import cents_to_euros
+from matcher.matching import UnknownSolverError
 from matcher.services.rounds import NoRoundStoredError
 
 # Test hook: seconds to sleep inside the write transaction, after every row is written and
@@ -95,7 +97,7 @@ def run_nightly(
                     settings = replace(settings, workers=max(worker_count(client), 1))
                 try:
                     outcome = run_batch(round_, previous, settings, client, emit)
-                except PartFailedError as exc:
+                except (PartFailedError, UnknownSolverError) as exc:
                     raise BatchSolveError(f"{exc}; nothing was written") from exc
             if outcome.status not in SOLVED:
                 raise BatchSolveError(f"{outcome.message}; nothing was written")
@@ -122,12 +124,14 @@ def run_nightly(
                 n_parts=outcome.n_parts,
                 n_requests=result["n_requests"],
                 n_assigned=result["n_assigned"],
-                total_cost=euros(int(outcome.problem.pair_cost[outcome.chosen].sum())),
-                objective=euros(outcome.objective_cents),
-                bound=None if result["bound"] is None else euros(round(outcome.bound_cents)),
+                total_cost=cents_to_euros(int(outcome.problem.pair_cost[outcome.chosen].sum())),
+                objective=cents_to_euros(outcome.objective_cents),
+                bound=None
+                if result["bound"] is None
+                else cents_to_euros(round(outcome.bound_cents)),
                 gap=result["gap"],
                 seconds=result["seconds"],
-                change_penalty=euros(outcome.change_penalty_cents),
+                change_penalty=cents_to_euros(outcome.change_penalty_cents),
                 summary=result,
             )
             save_run(engine, record, rows, changes, _pause_hook(emit))

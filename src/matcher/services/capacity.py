@@ -11,9 +11,8 @@ from pathlib import Path
 from matcher.capacity.as_of import as_of
 from matcher.capacity.report import CapacityReport, analyse
 from matcher.capacity.settings import CapacitySettings
-from matcher.data.reader import read_round
 from matcher.domain import Round
-from matcher.services.rounds import load_current_round
+from matcher.services.rounds import round_from
 
 
 @dataclass(frozen=True)
@@ -23,13 +22,6 @@ class CapacityRun:
     source: str
     round_: Round
     report: CapacityReport
-
-
-def load_round(round_dir: Path | None = None, db: str | None = None) -> tuple[str, Round]:
-    """The round from a directory or workbook, else the one stored in the database."""
-    if round_dir is not None:
-        return str(round_dir), read_round(Path(round_dir)).round
-    return "database", load_current_round(db)
 
 
 def capacity_of(
@@ -43,7 +35,7 @@ def capacity_of(
 ) -> CapacityRun:
     """Analyse the round as of its round date (or today when its policy has none), or as
     it was known on ``as_of_date`` (only the history before it; capacity.as_of)."""
-    source, round_ = load_round(round_dir, db)
+    source, round_ = round_from(round_dir, db)
     base = (settings or CapacitySettings()).model_dump()
     settings = CapacitySettings.model_validate({**base, "horizon_months": horizon})
     round_date = round_.effective_policy().round_date or today or date.today()

@@ -8,7 +8,6 @@ was, never a mix of old and new files.
 
 import csv
 import json
-import math
 import os
 import shutil
 import tempfile
@@ -17,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from matcher.domain.money import cents_to_euros, euro_amount
 from matcher.matching import UNIT_SCALE, Explanation, MatchOutcome
 
 ASSIGNMENT_COLUMNS = (
@@ -53,8 +53,8 @@ Row = Sequence[str]
 
 
 def euros(cents: int) -> str:
-    """Cents as euros with two decimals (``378960`` -> ``3789.60``)."""
-    return str(Decimal(cents).scaleb(-2).quantize(Decimal("0.01")))
+    """Cents as euros with two decimals (``378960`` -> ``3789.60``), as the CSV files hold them."""
+    return str(cents_to_euros(cents))
 
 
 def units_text(hundredths: int) -> str:
@@ -129,26 +129,17 @@ def summary_of(outcome: MatchOutcome, **extra: Any) -> dict[str, Any]:
         "status": outcome.status,
         "n_requests": outcome.problem.n_requests,
         "n_assigned": int(outcome.chosen.size),
-        "total_cost": _money(outcome.total_cost_cents),
-        "objective": _money(outcome.objective_cents),
-        "bound": _money(outcome.bound_cents) if solved else None,
-        "gap": round(outcome.gap, 6) if solved and _bounds_known(outcome) else None,
+        "total_cost": euro_amount(outcome.total_cost_cents),
+        "objective": euro_amount(outcome.objective_cents),
+        "bound": euro_amount(outcome.bound_cents) if solved else None,
+        "gap": outcome.reported_gap,
         "solver": outcome.solver,
         "seconds": round(outcome.seconds, 3),
     }
     summary.update(
         build_seconds=round(outcome.build_seconds, 3),
         n_parts=outcome.n_parts,
-        stages=[
-            {
-                "name": s.name,
-                "objective": s.objective,
-                "bound": s.bound if math.isfinite(s.bound) else None,
-                "proven": s.proven,
-                "unit": "cents" if s.name == "cost" else "points",
-            }
-            for s in outcome.stages
-        ],
+        stages=[s.record() for s in outcome.stages],
         message=outcome.message,
         conflicts=[
             {"request_id": c.request_id, "provider_id": c.provider_id, "detail": c.detail}
@@ -157,16 +148,6 @@ def summary_of(outcome: MatchOutcome, **extra: Any) -> dict[str, Any]:
     )
     summary.update(extra)
     return summary
-
-
-def _bounds_known(outcome: MatchOutcome) -> bool:
-    """False when a stage stopped without a proven bound: the gap is then unknown, not 0."""
-    return all(s.proven or math.isfinite(s.bound) for s in outcome.stages)
-
-
-def _money(cents: float) -> float | None:
-    """Cents as a JSON number of euros, rounded to the cent; None when not a number."""
-    return round(cents / 100, 2) if math.isfinite(cents) else None
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Sequence[Row]) -> None:

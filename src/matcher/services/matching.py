@@ -10,11 +10,13 @@ why in the summary it returns.
 import os
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from matcher.data.reader import read_round
 from matcher.domain import Round
+from matcher.domain.money import euro_amount
 from matcher.matching import (
     SOLVERS,
     MatchingProblem,
@@ -51,17 +53,27 @@ class SolverUnavailableError(Exception):
     """The chosen solver cannot be used on this machine."""
 
 
+@dataclass(frozen=True)
+class MatchOptions:
+    """How to match, as ``matcher match``'s flags say it; the defaults are the policy's.
+
+    ``solver`` ``auto`` is the round policy's solver; ``changes`` caps the unplaced requests
+    (highest priority first) for which the cheapest change that would place them is
+    searched: each search re-solves the request's part up to a few times.
+    """
+
+    solver: str = "auto"
+    time_limit: float | None = None
+    threads: int = 1
+    overrides_file: Path | None = None
+    previous_file: Path | None = None
+    export_model: Path | None = None
+    progress: Progress | None = None
+    changes: int = DEFAULT_CHANGES
+
+
 def match_directory(
-    path: Path,
-    out_dir: Path,
-    solver: str = "auto",
-    time_limit: float | None = None,
-    threads: int = 1,
-    overrides_file: Path | None = None,
-    previous_file: Path | None = None,
-    export_model: Path | None = None,
-    progress: Progress | None = None,
-    changes: int = DEFAULT_CHANGES,
+    path: Path, out_dir: Path, options: MatchOptions | None = None
 ) -> dict[str, Any]:
     """Match the round in a directory or workbook; returns the summary (see summary.json).
 
@@ -69,77 +81,35 @@ def match_directory(
     written then).
     """
     result = read_round(Path(path))
-    return match(
-        result.round,
-        out_dir,
-        solver=solver,
-        time_limit=time_limit,
-        threads=threads,
-        overrides_file=overrides_file,
-        previous_file=previous_file,
-        export_model=export_model,
-        progress=progress,
-        changes=changes,
-        import_warnings=len(result.warnings),
-    )
+    return match(result.round, out_dir, options, import_warnings=len(result.warnings))
 
 
 def match_database(
-    db: str | None,
-    out_dir: Path,
-    solver: str = "auto",
-    time_limit: float | None = None,
-    threads: int = 1,
-    overrides_file: Path | None = None,
-    previous_file: Path | None = None,
-    export_model: Path | None = None,
-    progress: Progress | None = None,
-    changes: int = DEFAULT_CHANGES,
+    db: str | None, out_dir: Path, options: MatchOptions | None = None
 ) -> dict[str, Any]:
     """Match the round stored in the database at db; as match_directory otherwise."""
-    return match(
-        load_current_round(db),
-        out_dir,
-        solver=solver,
-        time_limit=time_limit,
-        threads=threads,
-        overrides_file=overrides_file,
-        previous_file=previous_file,
-        export_model=export_model,
-        progress=progress,
-        changes=changes,
-    )
+    return match(load_current_round(db), out_dir, options)
 
 
 def match(
     round_: Round,
     out_dir: Path,
-    solver: str = "auto",
-    time_limit: float | None = None,
-    threads: int = 1,
-    overrides_file: Path | None = None,
-    previous_file: Path | None = None,
-    export_model: Path | None = None,
-    progress: Progress | None = None,
-    changes: int = DEFAULT_CHANGES,
+    options: MatchOptions | None = None,
+    *,
     import_warnings: int = 0,
 ) -> dict[str, Any]:
-    """Solve round_ with the overrides, explain it, write the outputs; returns the summary.
-
-    ``auto`` is the round policy's solver, which is itself ``auto`` (the benchmarked default)
-    unless the policy names one. ``changes`` caps the unplaced requests (highest priority
-    first) for which the cheapest change that would place them is searched: each search
-    re-solves the request's part up to a few times, so on a large round it costs minutes.
-    """
+    """Solve round_ with the overrides, explain it, write the outputs; returns the summary."""
+    o = options or MatchOptions()
+    solver, export_model, changes = o.solver, o.export_model, o.changes
     out_dir = Path(out_dir)
     check_arguments(out_dir, solver, export_model)
     settings = MatchSettings.from_policy(
-        round_.effective_policy(), solver=solver, time_limit=time_limit, threads=threads
+        round_.effective_policy(), solver=solver, time_limit=o.time_limit, threads=o.threads
     )
-    overrides = read_overrides(overrides_file, round_) if overrides_file else Overrides()
-    previous = read_previous(previous_file) if previous_file else frozenset()
+    overrides = read_overrides(o.overrides_file, round_) if o.overrides_file else Overrides()
+    previous = read_previous(o.previous_file) if o.previous_file else frozenset()
     overrides = Overrides(pins=overrides.pins, forbids=overrides.forbids, previous=previous)
-    outcome = solve(round_, settings, overrides, progress)
+    outcome = solve(round_, settings, overrides, o.progress)
     if export_model is not None:
         write_model(outcome.problem, Path(export_model))
     summary = summary_of(
@@ -230,7 +200,7 @@ def recommendation_record(item: Recommendation) -> dict[str, Any]:
     """One recommendation as plain JSON values: euros with two decimals, units as numbers."""
 
     def money(cents: int | None) -> float | None:
-        return None if cents is None else round(cents / 100, 2)
+        return None if cents is None else euro_amount(cents)
 
     return {
         "provider_id": item.provider_id,

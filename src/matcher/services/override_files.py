@@ -16,6 +16,7 @@ from pathlib import Path
 from matcher.data.issues import Issue, RoundImportError
 from matcher.data.sources import RawTable, SourceError, read_csv
 from matcher.domain import Round
+from matcher.domain.text import shown
 from matcher.matching import Overrides, Pair
 
 OVERRIDE_COLUMNS = ("request_id", "provider_id", "action")
@@ -39,19 +40,29 @@ def read_overrides(path: Path, round_: Round) -> Overrides:
         ok = True
         if rid not in requests:
             issues.append(
-                Issue(raw.label, f"'{rid}' is not a request of this round", number, "request_id")
+                Issue(
+                    raw.label,
+                    f"'{shown(rid)}' is not a request of this round",
+                    number,
+                    "request_id",
+                )
             )
             ok = False
         if pid not in providers:
             issues.append(
-                Issue(raw.label, f"'{pid}' is not a provider of this round", number, "provider_id")
+                Issue(
+                    raw.label,
+                    f"'{shown(pid)}' is not a provider of this round",
+                    number,
+                    "provider_id",
+                )
             )
             ok = False
         if action not in ACTIONS:
             issues.append(
                 Issue(
                     raw.label,
-                    f"'{values['action']}' is not allowed here; use pin or forbid",
+                    f"'{shown(values['action'])}' is not allowed here; use pin or forbid",
                     number,
                     "action",
                 )

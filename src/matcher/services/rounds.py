@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from matcher.data.db.engine import database_url, make_engine
+from matcher.data.db.engine import database_url, make_engine, plain_database_errors
+from matcher.data.db.engine import redacted_url as redacted_url  # the app shows URLs with it
 from matcher.data.db.migrate import current_revision, upgrade
 from matcher.data.db.store import ImportRecord, is_empty, load_round, save_round
 from matcher.data.demo import generate_region
@@ -32,8 +33,9 @@ def init_database(db: str | None = None) -> tuple[str, str | None]:
     url = database_url(db)
     engine = make_engine(url)
     try:
-        upgrade(engine)
-        return url, current_revision(engine)
+        with plain_database_errors():
+            upgrade(engine)
+            return url, current_revision(engine)
     finally:
         engine.dispose()
 
@@ -48,7 +50,8 @@ def import_round(path: Path, db: str | None = None, *, replace: bool = False) ->
     url = database_url(db)
     engine = make_engine(url)
     try:
-        record = save_round(engine, result.round, source=str(path), replace=replace)
+        with plain_database_errors():
+            record = save_round(engine, result.round, source=str(path), replace=replace)
     finally:
         engine.dispose()
     return ImportOutcome(record=record, warnings=result.warnings, url=url)
@@ -62,11 +65,12 @@ def load_current_round(db: str | None = None) -> Round:
     """The round currently stored in the database; NoRoundStoredError when it holds none."""
     engine = make_engine(database_url(db))
     try:
-        if is_empty(engine):
-            raise NoRoundStoredError(
-                "the database holds no round; import one first with `matcher import ROUND`"
-            )
-        return load_round(engine)
+        with plain_database_errors():
+            if is_empty(engine):
+                raise NoRoundStoredError(
+                    "the database holds no round; import one first with `matcher import ROUND`"
+                )
+            return load_round(engine)
     finally:
         engine.dispose()
 
@@ -97,8 +101,17 @@ def stored_round(db: str | None = None) -> Round | None:
     """The stored round, or None when the database is new, empty or not initialised."""
     engine = make_engine(database_url(db))
     try:
-        if current_revision(engine) is None or is_empty(engine):
-            return None
-        return load_round(engine)
+        with plain_database_errors():
+            if current_revision(engine) is None or is_empty(engine):
+                return None
+            return load_round(engine)
     finally:
         engine.dispose()
+
+
+def round_from(round_dir: Path | None = None, db: str | None = None) -> tuple[str, Round]:
+    """The round of a directory or workbook (checked as an import), else the one stored in
+    the database; with where it came from, in words."""
+    if round_dir is not None:
+        return str(round_dir), read_round(Path(round_dir)).round
+    return "database", load_current_round(db)

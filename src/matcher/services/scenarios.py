@@ -5,7 +5,6 @@ there is more than one and the caller did not ask for one worker: a scheduler ad
 that cluster, otherwise a ``distributed.LocalCluster`` lives for the duration of the call.
 """
 
-import logging
 import os
 import time
 from collections.abc import Iterator, Sequence
@@ -14,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from matcher.data.reader import read_round
 from matcher.domain import Round
 from matcher.scenarios.compare import Comparison, compare
+from matcher.scenarios.files import load_scenarios
 from matcher.scenarios.run import (
     BASELINE,
     Progress,
@@ -25,7 +24,7 @@ from matcher.scenarios.run import (
     run_on_dask,
     run_serial,
 )
-from matcher.scenarios.scenario import Scenario, load_scenarios
+from matcher.scenarios.scenario import Scenario
 from matcher.scenarios.sweep import sweep_scenarios
 
 
@@ -37,11 +36,6 @@ class WhatIfOutcome:
     results: tuple[RunResult, ...]
     ran_on: str
     seconds: float
-
-
-def load_round(path: Path) -> Round:
-    """The round of a round directory or workbook (RoundImportError when it has errors)."""
-    return read_round(Path(path)).round
 
 
 def collect_scenarios(paths: Sequence[Path], sweeps: Sequence[str] = ()) -> list[Scenario]:
@@ -94,29 +88,20 @@ def _on_dask(
     progress: Progress | None,
 ) -> tuple[list[RunResult], str]:
     n = workers or min(len(runs), os.cpu_count() or 1)
-    with dask_client(scheduler, n) as (client, ran_on):
+    with whatif_cluster(scheduler, n) as (client, ran_on):
         return run_on_dask(client, round_, runs, settings, progress), ran_on
 
 
 @contextmanager
-def dask_client(scheduler: str | None, workers: int) -> Iterator[tuple[Any, str]]:
-    """A Dask client of the scheduler at an address, or of a local cluster of ``workers``
-    single-threaded processes that lives as long as the ``with`` block; and its description."""
-    from distributed import Client, LocalCluster
+def whatif_cluster(scheduler: str | None, workers: int) -> Iterator[tuple[Any, str]]:
+    """The batch's Dask client (``matcher.batch.cluster``), and where the runs go in words.
 
-    if scheduler is not None:
-        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
-            yield client, f"scheduler {scheduler}"
-        return
-    # One thread per worker: each solve is single-threaded, processes sidestep the GIL.
-    with (
-        LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",  # any free port: 8787 may be taken
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as client,  # type: ignore[no-untyped-call]
-    ):
-        yield client, f"local cluster, {workers} workers"
+    Imported here, not at the top: ``matcher whatif`` on one process never loads Dask.
+    """
+    from matcher.batch.cluster import dask_client
+
+    with dask_client(scheduler, workers, quiet=True) as client:
+        yield (
+            client,
+            (f"scheduler {scheduler}" if scheduler else f"local cluster, {workers} workers"),
+        )

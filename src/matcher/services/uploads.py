@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from matcher.data.contract import TABLES
+from matcher.data.db.engine import StorageError
 from matcher.data.issues import Issue, RoundImportError
 from matcher.data.reader import WORKBOOK_SUFFIXES
 from matcher.data.writer import write_workbook
@@ -51,6 +52,8 @@ def import_upload(name: str, content: bytes, db: str | None) -> UploadOutcome:
             outcome = import_round(source, db, replace=True)
         except RoundImportError as exc:
             return UploadOutcome(None, issues_table(exc.errors), issues_table(()))
+        except StorageError as exc:
+            raise UploadError(f"nothing was imported: {exc}") from None
     return UploadOutcome(outcome, issues_table(()), issues_table(outcome.warnings))
 
 

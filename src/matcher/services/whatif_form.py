@@ -10,13 +10,11 @@ The controls' changes are applied in a fixed order: providers leaving, capacity,
 demand, budget, policy; then the extra changes in the file's order.
 """
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import tomli_w
 from pydantic import ValidationError
 
 from matcher.domain import ALL_INTERVENTIONS
@@ -31,7 +29,7 @@ from matcher.scenarios.changes import (
     WeightsPatch,
 )
 from matcher.scenarios.errors import ScenarioError, plain_errors
-from matcher.scenarios.scenario import Scenario, scenario_from_dict
+from matcher.scenarios.scenario import Scenario
 
 WEIGHTS = ("distance_per_km", "preference_per_rank", "continuity")
 
@@ -200,47 +198,6 @@ def _fill_policy(form: WhatIfForm, change: PolicyChange) -> WhatIfForm | None:
         continuity=_float(weights.continuity),
         market_share_cap=change.market_share_cap,
     )
-
-
-def scenario_toml(scenario: Scenario) -> str:
-    """The scenario as a TOML file in the layout of data/scenarios (one [[changes]] each)."""
-    head: dict[str, Any] = {"name": scenario.name}
-    if scenario.description:
-        head["description"] = scenario.description
-    parts = [tomli_w.dumps(head)]
-    for change in scenario.changes:
-        data = change.model_dump(mode="python", exclude_none=True)
-        tables = {k: v for k, v in data.items() if isinstance(v, dict)}
-        flat = {k: v for k, v in data.items() if k not in tables}
-        parts.append("[[changes]]\n" + tomli_w.dumps(flat))
-        parts.extend(f"[changes.{k}]\n" + tomli_w.dumps(v) for k, v in tables.items())
-    return "\n".join(parts)
-
-
-def scenario_from_toml(text: bytes | str, source: str) -> Scenario:
-    """One scenario from TOML text (an uploaded file); a sweep file is refused here."""
-    try:
-        raw = text.decode("utf-8-sig") if isinstance(text, bytes) else text
-    except UnicodeDecodeError:
-        raise ScenarioError(["is not UTF-8 text"], source=source) from None
-    try:
-        data = tomllib.loads(raw, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([f"is not valid TOML: {exc}"], source=source) from None
-    parsed = scenario_from_dict(data, source=source)
-    if parsed.sweep:
-        raise ScenarioError(
-            ["holds a [sweep]: run sweeps with `matcher whatif`, the page runs one scenario"],
-            source=source,
-        )
-    return Scenario(name=parsed.name, description=parsed.description, changes=parsed.changes)
-
-
-def file_name(scenario: Scenario) -> str:
-    """A file name for the scenario: its name in lower case, letters and digits only."""
-    stem = "".join(c if c.isalnum() else "-" for c in scenario.name.lower())
-    stem = "-".join(part for part in stem.split("-") if part)
-    return f"{stem or 'scenario'}.toml"
 
 
 def read_file(path: Path) -> bytes:

@@ -16,7 +16,14 @@ from matcher.data.db.audit import record_run, utc_now
 from matcher.data.db.engine import database_url, make_engine
 from matcher.domain import Round
 from matcher.scenarios.apply import apply_scenario
-from matcher.scenarios.compare import SIGNAL_FIELDS, Comparison, KpiRow, compare
+from matcher.scenarios.compare import (
+    GAP_SHOWN_UP_TO,
+    SIGNAL_FIELDS,
+    Comparison,
+    KpiRow,
+    compare,
+    kpi_text,
+)
 from matcher.scenarios.run import BASELINE, RunResult, RunSettings, run_scenario
 from matcher.scenarios.scenario import Scenario
 from matcher.services.whatif_form import describe
@@ -145,8 +152,8 @@ def side_by_side(comparison: Comparison) -> pd.DataFrame:
         rows.append(
             {
                 "KPI": row.label,
-                comparison.columns[0]: _text(row, base),
-                comparison.columns[1]: _text(row, other),
+                comparison.columns[0]: kpi_text(row, base),
+                comparison.columns[1]: kpi_text(row, other),
                 "change": _change(row, base, other),
             }
         )
@@ -208,7 +215,7 @@ def headlines(comparison: Comparison) -> list[Headline]:
             colour = "off" if lower is None else "inverse" if lower else "normal"
         elif base is not None and other is not None:
             delta = "no change"
-        text = _text(row, other, whole_euros=True)
+        text = kpi_text(row, other, whole_euros=True)
         out.append(Headline(label, text, delta, colour, DIRECTION[lower]))
     return out
 
@@ -241,28 +248,6 @@ def signal_table(comparison: Comparison) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-# A stage stopped far from its bound can report a gap of millions of percent: shown capped.
-GAP_SHOWN_UP_TO = 1.0
-
-
-def _text(row: KpiRow, value: float | None, whole_euros: bool = False) -> str:
-    if value is None:
-        return "unknown" if row.key == "gap" else "-"
-    if row.key == "gap" and value > GAP_SHOWN_UP_TO:
-        return f"> {GAP_SHOWN_UP_TO:.0%}"
-    if row.unit == "%":
-        return f"{value:.1f}%"
-    if row.unit == "ratio":
-        return f"{100 * value:.0f}%"
-    if row.unit == "weeks":
-        return f"{value:.1f}"
-    if row.unit == "EUR":
-        return f"€ {value:,.0f}" if whole_euros else f"€ {value:,.2f}"
-    if row.key == "gap":
-        return f"{value:.2%}"
-    return f"{value:,.0f}"
-
-
 def _change(row: KpiRow, base: float | None, other: float | None) -> str:
     """The scenario minus the baseline with its sign, in the row's unit; '' when equal."""
     if base is None or other is None or base == other:
@@ -274,4 +259,4 @@ def _change(row: KpiRow, base: float | None, other: float | None) -> str:
         return f"{sign}{abs(other - base):.1f} pt"
     if row.unit == "ratio":
         return f"{sign}{100 * abs(other - base):.0f} pt"
-    return f"{sign}{_text(row, abs(other - base))}"
+    return f"{sign}{kpi_text(row, abs(other - base))}"

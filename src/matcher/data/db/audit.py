@@ -8,8 +8,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from matcher.data.db.schema import app_runs, award_log, imports, override_log
+from matcher.data.db.schema import TEXT_LENGTH, app_runs, award_log, imports, override_log
 from matcher.data.db.store import require_current_schema
+from matcher.domain.text import text_problem
 
 OVERRIDE_ACTIONS = ("pin", "forbid", "unpin", "unforbid")
 
@@ -22,6 +23,24 @@ class OverrideEntry:
     provider_id: str
     action: str
     why: str
+
+
+class AuditNameError(ValueError):
+    """The name to write in the audit cannot be stored; the message says why, in words."""
+
+
+def audit_name(who: str) -> str:
+    """who as the audit stores it (trimmed); refused before the database would refuse it."""
+    name = who.strip()
+    if not name:
+        raise AuditNameError("the name for the audit is empty; type your name")
+    if len(name) > TEXT_LENGTH:
+        raise AuditNameError(
+            f"the name for the audit is {len(name)} characters long; at most {TEXT_LENGTH} fit"
+        )
+    if problem := text_problem(name):
+        raise AuditNameError(f"the name for the audit {problem}")
+    return name
 
 
 def record_run(
@@ -37,6 +56,7 @@ def record_run(
     kpis: dict[str, Any],
 ) -> int:
     """Write one run record; returns its run_id."""
+    who = audit_name(who)
     require_current_schema(engine)
     with engine.begin() as connection:
         inserted = connection.execute(
@@ -60,6 +80,7 @@ def record_overrides(
     engine: Engine, entries: Sequence[OverrideEntry], *, who: str, run_id: int | None = None
 ) -> None:
     """Log pins and forbids; refuses an unknown action before writing anything."""
+    who = audit_name(who)
     require_current_schema(engine)
     for entry in entries:
         if entry.action not in OVERRIDE_ACTIONS:

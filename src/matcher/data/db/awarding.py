@@ -19,6 +19,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, Engine, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from matcher.data.db.audit import audit_name
 from matcher.data.db.schema import award_log, round_state, round_tables
 from matcher.data.db.store import require_current_schema
 from matcher.domain import ALL_INTERVENTIONS, Funding
@@ -70,9 +71,12 @@ def write_awards(
     as the matching does. A team's budget holds what is left for the period, so each award
     takes its weekly cost off it; an award that would take a budget below zero is refused.
     """
+    who = audit_name(who)
     require_current_schema(engine)
     if not lines:
         return ()
+    if problems := _impossible_lines(lines):
+        raise AwardRefusedError(problems)
     with _write_transaction(engine) as connection:
         requests = _requests(connection, [line.request_id for line in lines])
         problems = _unknown_or_awarded(connection, lines, requests)
@@ -104,6 +108,17 @@ def _write_transaction(engine: Engine) -> Iterator[Connection]:
         except BaseException:
             connection.rollback()
             raise
+
+
+def _impossible_lines(lines: Sequence[AwardLine]) -> list[str]:
+    """Lines no award can hold: units must be more than 0, a tariff may not be negative."""
+    problems = []
+    for line in lines:
+        if not (line.units.is_finite() and line.units > 0):
+            problems.append(f"{line.request_id}: units must be more than 0 (found {line.units})")
+        if not (line.tariff.is_finite() and line.tariff >= 0):
+            problems.append(f"{line.request_id}: the tariff may not be negative ({line.tariff})")
+    return problems
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from matcher.data.contract import TABLES, Kind, TableSpec
 from matcher.data.db.migrate import current_revision, head_revision
 from matcher.data.db.schema import LIST_VALUES, imports, list_tables, round_state, round_tables
 from matcher.domain import Policy, Round
+from matcher.domain.text import STORED
 
 
 class DatabaseNotInitialisedError(Exception):
@@ -109,8 +110,8 @@ def load_round(engine: Engine) -> Round:
             if spec.required or spec.name in present:
                 tables[spec.name] = _select_table(connection, spec)
         policy = state["policy"] if state else None
-        tables["policy"] = None if policy is None else Policy.model_validate(policy)
-    return Round.model_validate(tables)
+        tables["policy"] = None if policy is None else Policy.model_validate(policy, context=STORED)
+    return Round.model_validate(tables, context=STORED)
 
 
 def _lock_round(connection: Connection) -> None:
@@ -176,7 +177,7 @@ def _select_table(connection: Connection, spec: TableSpec) -> tuple[Any, ...]:
         values = dict(row)
         for name, grouped in lists.items():
             values[name] = tuple(grouped.get(values[parent_key], ()))
-        entities.append(spec.entity.model_validate(values))
+        entities.append(spec.entity.model_validate(values, context=STORED))
     return tuple(entities)
 
 

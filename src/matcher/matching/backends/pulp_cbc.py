@@ -40,9 +40,15 @@ def cbc_bound(log: str) -> float:
 
 
 def bundled_cbc(
-    time_limit: float, threads: int, log_path: str | None = None, rel_gap: float = 0.0
+    time_limit: float,
+    threads: int,
+    log_path: str | None = None,
+    rel_gap: float = 0.0,
+    preprocess: bool = True,
 ) -> Any:
-    """PuLP's bundled CBC binary, silent (its log goes to log_path), set to prove optimality."""
+    """PuLP's bundled CBC binary, silent (its log goes to log_path), set to prove optimality.
+
+    ``preprocess=False`` turns CBC's MIP preprocessing off (see ``PulpBackend._solve``)."""
     with warnings.catch_warnings():
         # PuLP 3.3 announces that PULP_CBC_CMD moves out in 4.0; it is what ships today.
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -53,6 +59,7 @@ def bundled_cbc(
             gapAbs=ABSOLUTE_GAP,
             threads=max(threads, 1),
             logPath=log_path,
+            options=[] if preprocess else ["preprocess off"],
         )
 
 
@@ -89,10 +96,10 @@ class PulpBackend:
                 )
         return result
 
-    def _solver_for(self, task: StageTask, log_path: str) -> Any:
+    def _solver_for(self, task: StageTask, log_path: str, preprocess: bool = True) -> Any:
         limit = max(task.time_limit, 0.01)
         if self.solver is None:
-            return bundled_cbc(limit, task.threads, log_path, task.rel_gap)
+            return bundled_cbc(limit, task.threads, log_path, task.rel_gap, preprocess)
         solver = copy.copy(self.solver)
         solver.timeLimit = limit
         return solver
@@ -109,6 +116,15 @@ class PulpBackend:
             return StageResult(StageStatus.ERROR, empty, 0, math.nan, seconds, str(exc)), model
         seconds = time.perf_counter() - started
         status, solution = int(model.status), int(model.sol_status)
+        if (status == pulp.LpStatusInfeasible or solution == pulp.LpSolutionInfeasible) and (
+            self.solver is None
+        ):
+            # CBC 2.10.3's preprocessing ("Cut generators found to be infeasible") calls some
+            # feasible models infeasible (tests/matching/test_pulp_backend.py holds one): a
+            # claim of infeasibility is checked once more without preprocessing.
+            model.solve(self._solver_for(task, log_path, preprocess=False))
+            seconds = time.perf_counter() - started
+            status, solution = int(model.status), int(model.sol_status)
         if status == pulp.LpStatusInfeasible or solution == pulp.LpSolutionInfeasible:
             return StageResult(StageStatus.INFEASIBLE, empty, 0, math.nan, seconds), model
         if solution not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
