@@ -12,7 +12,8 @@ import streamlit as st
 from matcher.data.db.engine import database_url
 from matcher.data.db.schema import TEXT_LENGTH
 
-st.set_page_config(page_title="matcher", page_icon=":material/handshake:", layout="wide")
+# An emoji icon: the favicon needs no font fetched from an outside host.
+st.set_page_config(page_title="matcher", page_icon="🤝", layout="wide")
 
 if "db_url" not in st.session_state:
     st.session_state["db_url"] = database_url()

@@ -8,6 +8,7 @@ import streamlit as st
 from app_pages.components import download_buttons
 from app_pages.state import cached_capacity, require_round
 from matcher.services import capacity_views as views
+from matcher.services.catalogue import number
 
 st.title("Capacity")
 round_ = require_round()
@@ -31,20 +32,34 @@ left, right = st.columns([3, 1])
 months = sorted(util["month"].unique())
 month = left.select_slider("Month", months, value=months[0] if months else None)
 measure = right.radio("Show", ["utilisation", "shortfall"], horizontal=True)
-shown = util[util["month"] == month]
+shown = util[util["month"] == month].copy()
+names = {i.intervention_id: i.name for i in round_.interventions}
+shown["row"] = [f"{iid} {names.get(iid, '')}".strip() for iid in shown["intervention"]]
+# blue (room) to orange (over-full): a diverging scheme readable with red-green blindness
 scale = (
-    alt.Scale(scheme="redyellowgreen", reverse=True, domain=[0, 1.5], clamp=True)
+    alt.Scale(scheme="blueorange", domain=[0, 1.5], clamp=True)
     if measure == "utilisation"
-    else alt.Scale(scheme="reds")
+    else alt.Scale(scheme="oranges")
 )
 heatmap = (
     alt.Chart(shown)
     .mark_rect()
     .encode(
         x=alt.X("area:N", title=None),
-        y=alt.Y("intervention:N", title=None),
-        color=alt.Color(f"{measure}:Q", scale=scale),
-        tooltip=["intervention", "area", "load", "supply", "utilisation", "shortfall"],
+        y=alt.Y("row:N", title=None),
+        color=alt.Color(
+            f"{measure}:Q",
+            scale=scale,
+            legend=alt.Legend(format=".0%" if measure == "utilisation" else ",.0f"),
+        ),
+        tooltip=[
+            alt.Tooltip("row:N", title="intervention"),
+            "area",
+            alt.Tooltip("load:Q", format=",.1f"),
+            alt.Tooltip("supply:Q", format=",.1f"),
+            alt.Tooltip("utilisation:Q", format=".0%"),
+            alt.Tooltip("shortfall:Q", format=",.1f"),
+        ],
     )
 )
 st.altair_chart(heatmap, width="stretch")
@@ -54,16 +69,26 @@ st.caption("One line per intervention and area, the most clients affected first.
 st.dataframe(
     views.summary(report, round_),
     hide_index=True,
-    column_config={"summary": st.column_config.TextColumn(width="large")},
+    placeholder="",
+    column_config={
+        "summary": st.column_config.TextColumn(width="large"),
+        "EUR a week": st.column_config.NumberColumn("€ a week", format="euro"),
+        "weeks": st.column_config.NumberColumn(format="%.1f"),
+    },
     height=320,
 )
 with st.expander(f"All {len(signals):,} signals, largest impact first"):
     st.dataframe(
-        signals,
+        signals.drop(columns=["type"]),  # the code stays in the downloads
         hide_index=True,
+        placeholder="",
         column_config={
             "detail": st.column_config.TextColumn(width="large"),
             "action": st.column_config.TextColumn(width="large"),
+            "EUR a week": st.column_config.NumberColumn("€ a week", format="euro"),
+            "weeks": st.column_config.NumberColumn(format="%.1f"),
+            "value": st.column_config.NumberColumn(format="%.2f"),
+            "threshold": st.column_config.NumberColumn(format="%.2f"),
         },
         height=320,
     )
@@ -94,12 +119,28 @@ st.altair_chart(chart, width="stretch")
 
 st.subheader("Waiting time: simulation and formula")
 st.caption(views.queue_caption(report, round_, picked))
-st.dataframe(views.waits(report, round_, picked), hide_index=True)
+waits = views.waits(report, round_, picked)
+shown_waits = waits.assign(
+    **{c: [number(v, 1) for v in waits[c]] for c in ("simulated", "formula")}
+)
+st.dataframe(shown_waits, hide_index=True, placeholder="")
 
 left, right = st.columns(2)
 with left:
     st.subheader("Provider concentration")
-    st.dataframe(views.concentration(report, round_), hide_index=True, height=320)
+    st.dataframe(
+        views.concentration(report, round_),
+        hide_index=True,
+        height=320,
+        column_config={
+            "largest share (%)": st.column_config.NumberColumn(format="%.1f%%"),
+            "HHI (%)": st.column_config.NumberColumn(
+                format="%.1f%%",
+                help="Sum of the squared shares: 100% when one provider holds all the care.",
+            ),
+            "running units a week": st.column_config.NumberColumn(format="%.1f"),
+        },
+    )
 with right:
     st.subheader("Certificates ending in the horizon")
     expiring = views.expiring_certificates(round_, report)

@@ -7,11 +7,29 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
+from matcher.services.catalogue import words
 from matcher.services.downloads import EXCEL_MIME, csv_download, excel_download
 
 # crisis, high, normal: alarm red, amber, calm blue, in the order of the urgency columns
 # (typed loosely: st.bar_chart wants a list of its own colour union)
 URGENCY_COLOURS: list[Any] = ["#c0392b", "#f39c12", "#5d8aa8"]
+
+
+# The words for the weighted terms, wherever a score stands beside euros.
+SCORE_HELP = (
+    "Cost plus the policy-weighted distance, client preference and continuity terms: how the "
+    "solver ranks the providers, not what is paid."
+)
+
+
+def money_column(label: str | None = None) -> Any:
+    """A column of euros with two decimals."""
+    return st.column_config.NumberColumn(label, format="€ %.2f")
+
+
+def score_column() -> Any:
+    """A column of objective (score) figures, said not to be euros paid."""
+    return st.column_config.NumberColumn(format="%.2f", help=SCORE_HELP)
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
@@ -51,7 +69,7 @@ def show_run_summary(summary: dict[str, Any]) -> None:
     """Status, placements, cost and gap of a solve, said honestly."""
     status = summary["status"]
     columns = st.columns(5)
-    columns[0].metric("Status", status)
+    columns[0].metric("Status", words("status", status), help=f"solver status: {status}")
     columns[1].metric("Placed", f"{summary['n_assigned']:,} of {summary['n_requests']:,}")
     columns[2].metric("Cost a week", f"€ {summary['total_cost']:,.2f}")
     gap = summary.get("gap") or 0.0
@@ -59,7 +77,7 @@ def show_run_summary(summary: dict[str, Any]) -> None:
     columns[3].metric("Gap", f"{gap:.2%}" if known else "unknown")
     columns[4].metric("Seconds", f"{summary['seconds']:.1f}")
     if status == "feasible":
-        proven = ", ".join(summary.get("proven") or []) or "none"
+        proven = ", ".join(words("stage", s) for s in summary.get("proven") or []) or "none"
         st.warning(
             "The time limit ended the search: this is the best solution found, not proven "
             f"optimal. Stages proven optimal: {proven}."

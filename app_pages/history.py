@@ -8,12 +8,22 @@ import streamlit as st
 
 from app_pages.components import download_buttons
 from app_pages.state import db_url, version
+from matcher.services.catalogue import readable, timezone
 from matcher.services.history import awards, batch_runs, overrides, runs
 
 RUN_COLUMNS = {
-    "started_at": st.column_config.DatetimeColumn("started (UTC)"),
-    "total_cost": st.column_config.NumberColumn("cost a week", format="€ %.2f"),
-    "gap": st.column_config.NumberColumn(format="%.4f"),
+    "started": st.column_config.DatetimeColumn(
+        f"started ({timezone()})", format="YYYY-MM-DD HH:mm:ss"
+    ),
+    "run date": st.column_config.DateColumn(),
+    "cost a week": st.column_config.NumberColumn(format="€ %.2f"),
+    "gap": st.column_config.NumberColumn(format="percent"),
+    "seconds": st.column_config.NumberColumn(format="%.1f"),
+}
+LOG_COLUMNS = {
+    "when": st.column_config.DatetimeColumn(f"when ({timezone()})", format="YYYY-MM-DD HH:mm:ss"),
+    "tariff": st.column_config.NumberColumn(format="€ %.2f"),
+    "units": st.column_config.NumberColumn(format="%.2f"),
 }
 
 
@@ -25,8 +35,8 @@ def section(
     if table.empty:
         st.write(empty)
         return
-    st.dataframe(table, hide_index=True, column_config=columns)
-    download_buttons(table.astype(str), name)
+    st.dataframe(readable(table), hide_index=True, column_config=columns, placeholder="")
+    download_buttons(table.astype(str), name)  # the stored names and codes, for tools
 
 
 st.title("History and audit")
@@ -49,5 +59,5 @@ section(
     "batch_runs",
     RUN_COLUMNS,
 )
-section("Awards", awards(url), "No award made from the app yet.", "awards")
-section("Pins and forbids", overrides(url), "No pin or forbid set yet.", "overrides")
+section("Awards", awards(url), "No award made from the app yet.", "awards", LOG_COLUMNS)
+section("Pins and forbids", overrides(url), "No pin or forbid set yet.", "overrides", LOG_COLUMNS)

@@ -20,7 +20,7 @@ st.caption(f"Round date {when} · database {redacted_url(st.session_state['db_ur
 
 counts = overview.counts
 figures = {
-    "Open requests": counts.get("requests", 0),
+    "Open requests": counts.get("open requests", 0),
     "Providers": counts.get("providers", 0),
     "Interventions": counts.get("interventions", 0),
     "Bids": counts.get("bids", 0),
@@ -52,7 +52,14 @@ with right:
         st.line_chart(overview.intake_by_month)
 
 st.subheader("Interventions")
-st.dataframe(overview.interventions, hide_index=True)
+st.dataframe(
+    overview.interventions,
+    hide_index=True,
+    column_config={
+        "tariff min (EUR)": st.column_config.NumberColumn("tariff min", format="€ %.2f"),
+        "tariff max (EUR)": st.column_config.NumberColumn("tariff max", format="€ %.2f"),
+    },
+)
 download_buttons(overview.interventions, "interventions")
 
 st.subheader("Providers")

@@ -279,7 +279,13 @@ if run.baseline_reused:
 st.caption(" ".join(notes))
 shown = headlines(comparison)
 for column, headline in zip(st.columns(len(shown)), shown, strict=True):
-    column.metric(headline.label, headline.value, headline.delta, delta_color=headline.colour)
+    column.metric(
+        headline.label,
+        headline.value,
+        headline.delta,
+        delta_color=headline.colour,
+        help=headline.help,
+    )
 
 table, charts = st.columns([3, 2])
 table.dataframe(side_by_side(comparison), hide_index=True, height=740)

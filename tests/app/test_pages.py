@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -54,7 +55,7 @@ def test_matching_runs_pins_resolves_and_awards(
 
     click(app, "Run matching")
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Status"] == "optimal"
+    assert metrics["Status"] == "Proven best"
     assert metrics["Placed"] == "5 of 5"
     proposals = app.session_state["match_result"][1].proposals
     first = (proposals.loc[0, "request"], proposals.loc[0, "provider"])
@@ -99,7 +100,8 @@ def test_one_case_ranks_the_providers_of_the_chosen_request(
     assert set(table["provider"]) >= {"P001", "P002"}
     admissible = table[table["admissible"]]
     assert list(admissible["cost a week"]) == sorted(admissible["cost a week"])
-    assert any("Best:" in s.value for s in app.success)
+    assert any("Best that fits:" in s.value for s in app.success)
+    assert any("awards only" in c.value for c in app.caption)  # no run in this session
 
 
 def test_provider_view_shows_no_client_details(
@@ -124,8 +126,13 @@ def test_history_lists_nothing_yet_and_then_the_runs(
     app.switch_page("app_pages/history.py").run()
     assert app.subheader[0].value == "Runs (1)"
     runs = app.dataframe[0].value
-    assert runs.loc[0, "status"] == "optimal"
-    assert runs.loc[0, "n_assigned"] == 5
+    assert runs.loc[0, "status"] == "Proven best"  # the code "optimal" is in the download
+    assert runs.loc[0, "placed"] == 5
+    stored = history.runs(url)
+    utc = pd.Timestamp(stored["started_at"].iloc[0])
+    utc = utc.tz_localize("UTC") if utc.tzinfo is None else utc
+    local = utc.tz_convert("Europe/Amsterdam").tz_localize(None)
+    assert pd.Timestamp(runs["started"].iloc[0]) == local  # shown in local time
 
 
 def test_data_page_offers_the_template(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -159,9 +166,59 @@ def test_capacity_page_shows_signals_heatmap_and_forecast(
     assert {"median wait", "80th percentile", "95th percentile"} <= set(waits.index)
     assert metrics["Signals"] == f"{len(signals):,}"
     assert any("MASE" in c.value or "no backtest" in c.value for c in app.caption)
-    assert "too_big_to_fail" not in set(signals["type"])  # on request only
+    assert "Too big to fail" not in set(signals["signal"])  # on request only
+    assert "type" not in signals.columns  # the code is for the downloads
     [check] = [b for b in app.button if b.label == "Check too-big-to-fail"]
     check.click().run()
     assert not app.exception
     assert any(c.value.startswith("Too-big-to-fail checked") for c in app.caption)
     assert not [b for b in app.button if b.label == "Check too-big-to-fail"]
+
+
+def test_pin_award_run_again_remove_a_pin_and_revoke(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = database(tmp_path, TINY)
+    app = open_page(monkeypatch, url, "matching")
+    click(app, "Run matching")
+    proposals = app.session_state["match_result"][1].proposals
+    edit_proposals(app, {0: {"pin": True}, 1: {"pin": True}})
+    app.text_input(key="match_why").input("client asked").run()
+    click(app, "Re-solve")
+    assert app.text_input(key="match_why").value == ""  # the reason served the pins only
+    first, second = (tuple(proposals.loc[i, ["request", "provider"]]) for i in (0, 1))
+    assert app.session_state["match_pins"] == {first, second}
+
+    edit_proposals(app, {0: {"award": True}})
+    app.text_input(key="match_why").input("agreed by phone").run()
+    click(app, "Award selected (1)")
+    assert app.session_state["match_pins"] == {second}  # the award settled its own pin
+    click(app, "Run matching")
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Status"] == "Proven best"
+    assert metrics["Placed"] == "4 of 4"
+
+    remove = app.session_state["match_pins"]
+    table_key = next(k for k in app.session_state if str(k).startswith("overrides-"))
+    app.session_state[table_key] = {
+        "edited_rows": {0: {"remove": True}}, "added_rows": [], "deleted_rows": [],
+    }  # fmt: skip
+    app.run()
+    click(app, "Remove ticked (1)")
+    assert app.session_state["match_pins"] == set()
+    assert remove == {second}
+    actions = list(history.overrides(url)["action"])
+    assert actions.count("unpin") == 2  # one settled by the award, one removed by hand
+
+    app.text_input(key="revoke-why").input("client moved").run()
+    click(app, "Revoke this award")
+    assert any("Revoke the award of" in w.value for w in app.warning)
+    stored = stored_round(url)
+    assert stored is not None
+    assert first[0] in {a.request_id for a in stored.awards or ()}  # not before the yes
+    click(app, "Yes, revoke")
+    stored = stored_round(url)
+    assert stored is not None
+    assert first[0] not in {a.request_id for a in stored.awards or ()}
+    assert any("Revoked:" in s.value for s in app.success)
+    assert list(history.awards(url)["action"]) == ["revoke", "award"]

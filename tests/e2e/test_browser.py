@@ -94,6 +94,7 @@ def test_overview_page_shows_the_demo_region(served_demo: str) -> None:
             expect(page.get_by_test_id("stDataFrame").first.locator("canvas").first).to_be_visible()
             expect(page.get_by_text("Deploy")).to_have_count(0)
             page.wait_for_timeout(2500)  # let the charts and tables draw before the screenshot
+            assert unreadable(page) == []
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / "overview.png"), full_page=True)
         finally:
@@ -106,8 +107,18 @@ ROW_HEIGHT = 35
 AWARD_X, PIN_X = 41, 113
 
 
+def settle(page: Page) -> None:
+    """Wait until the script run is over (Streamlit's running indicator is gone)."""
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=180_000)
+    page.wait_for_timeout(1000)
+
+
 def tick(page: Page, grid: Locator, column_x: int, row: int) -> None:
     """Click the tick box of a data_editor cell (the grid is a canvas: click by position)."""
+    settle(page)
+    expect(grid).to_be_visible(timeout=60_000)
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
     box = grid.bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + column_x, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
@@ -131,38 +142,96 @@ def page(served_demo: str) -> Iterator[Page]:
             browser.close()
 
 
-def test_run_pin_resolve_award_and_see_it_in_the_history(served_demo: str, page: Page) -> None:
-    page.goto(served_demo + "matching")
-    expect(page.get_by_role("heading", name="Matching round")).to_be_visible(timeout=60_000)
-    page.get_by_label("Time limit (s)").fill("5")
-    page.keyboard.press("Enter")
+# What a main table or the page's text must never show: a snake_case code, None / NaN, or a
+# float with more decimals than anyone reads (977.0418).
+CODE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
+RAW_FLOAT = re.compile(r"(?<![\d.,])\d+\.\d{3,}(?!\d)")
+EMPTY = re.compile(r"\b(None|nan|NaN)\b")
+# The text of the page without its icons (ligature names like keyboard_arrow_right) and
+# tables; the tables are read cell by cell from the grid's accessible table.
+PAGE_TEXT = """() => {
+    const main = document.querySelector('[data-testid=stMain]').cloneNode(true);
+    main.querySelectorAll('[data-testid=stIconMaterial], [data-testid=stDataFrame]')
+        .forEach(e => e.remove());
+    return main.innerText;
+}"""
+
+
+def unreadable(page: Page) -> list[str]:
+    """Every code, None or raw float the page shows in its text or its tables' cells."""
+    cells = page.get_by_test_id("stDataFrame").locator("table td, table th").all_text_contents()
+    texts = [*cells, page.evaluate(PAGE_TEXT)]
+    return sorted({m for t in texts for rx in (CODE, RAW_FLOAT, EMPTY) for m in rx.findall(t)})
+
+
+def grid(page: Page, key: str) -> Locator:
+    """The data editor whose key starts with ``key`` (Streamlit marks it st-key-<key>)."""
+    return page.locator(f"[class*='st-key-{key}']").get_by_test_id("stDataFrame").first
+
+
+def run_matching(page: Page) -> None:
     page.get_by_role("button", name="Run matching").click()
     expect(page.get_by_text("Proposals (")).to_be_visible(timeout=180_000)
     expect(page.get_by_test_id("stMetric").filter(has_text="Status")).to_contain_text(
-        re.compile("optimal|feasible")
+        re.compile("Proven best|Best found")
     )
+
+
+def test_pin_award_run_again_remove_a_pin_revoke_and_see_it_in_the_history(
+    served_demo: str, page: Page
+) -> None:
+    page.goto(served_demo + "matching")
+    expect(page.get_by_role("heading", name="Matching round")).to_be_visible(timeout=60_000)
+    page.get_by_text("Advanced: solver and time limit").click()
+    page.get_by_label("Time limit (s)").fill("5")
+    page.keyboard.press("Enter")
+    run_matching(page)
+    page.wait_for_timeout(2000)
+    assert unreadable(page) == []
     screenshot(page, "matching")
 
-    grid = page.get_by_test_id("stDataFrame").filter(has=page.locator("canvas")).first
-    tick(page, grid, PIN_X, 0)
+    proposals = grid(page, "proposals-")
+    tick(page, proposals, PIN_X, 0)
+    tick(page, proposals, PIN_X, 1)
     page.get_by_role("button", name="Re-solve with pins and forbids").click()
-    expect(page.get_by_text("Active pins and forbids")).to_be_visible(timeout=180_000)
+    expect(page.get_by_text("Active pins and forbids (2)")).to_be_visible(timeout=180_000)
 
-    grid = page.get_by_test_id("stDataFrame").filter(has=page.locator("canvas")).first
-    tick(page, grid, AWARD_X, 0)
+    tick(page, grid(page, "proposals-"), AWARD_X, 0)
     page.get_by_label("Why (written in the audit").fill("client agreed by phone")
     page.keyboard.press("Enter")
     award = page.get_by_role("button", name="Award selected (1)")
     expect(award).to_be_enabled(timeout=30_000)
     award.click()
     expect(page.get_by_text(re.compile(r"Awarded: R\d+"))).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Active pins and forbids (1)")).to_be_visible()  # award settled one
+
+    run_matching(page)  # the dead end of issue 16: this run used to be infeasible
+    expect(page.get_by_text("infeasible")).to_have_count(0)
+    expect(page.get_by_text("not open in this round")).to_have_count(0)
+
+    tick(page, grid(page, "overrides-"), AWARD_X, 0)
+    remove = page.get_by_role("button", name="Remove ticked (1)")
+    expect(remove).to_be_enabled(timeout=30_000)
+    remove.click()
+    expect(page.get_by_text("Active pins and forbids")).to_have_count(0, timeout=30_000)
+
+    page.get_by_text(re.compile(r"Awards made from the app in this scope \(1\)")).click()
+    page.get_by_label("Why is it revoked").fill("client moved away")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Revoke this award").click()
+    expect(page.get_by_text("Revoke the award of")).to_be_visible(timeout=30_000)
+    page.get_by_role("button", name="Yes, revoke").click()
+    expect(page.get_by_text(re.compile(r"Revoked: R\d+"))).to_be_visible(timeout=60_000)
 
     page.goto(served_demo + "history")
     expect(page.get_by_role("heading", name="History and audit")).to_be_visible(timeout=60_000)
-    expect(page.get_by_role("heading", name="Awards (1)")).to_be_visible(timeout=30_000)
-    expect(page.get_by_role("heading", name="Pins and forbids (1)")).to_be_visible()
-    expect(page.get_by_role("heading", name=re.compile(r"Runs \([2-9]"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Awards (2)")).to_be_visible(timeout=30_000)
+    # two pins, one settled by the award, one removed by hand
+    expect(page.get_by_role("heading", name="Pins and forbids (4)")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"Runs \([3-9]"))).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
+    page.wait_for_timeout(2000)
+    assert unreadable(page) == []
     screenshot(page, "history")
 
 
@@ -174,6 +243,8 @@ def test_page_renders_on_the_demo(served_demo: str, page: Page, path: str, headi
     page.goto(served_demo + path)
     expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
+    page.wait_for_timeout(2000)
+    assert unreadable(page) == []
     screenshot(page, path)
 
 
@@ -190,6 +261,8 @@ def test_capacity_page_shows_its_signals(served_demo: str, page: Page) -> None:
     screenshot(page, "capacity")
     page.get_by_text(re.compile(r"^All [\d,]+ signals, largest impact first$")).click()
     expect(page.get_by_test_id("stDataFrame")).to_have_count(4)  # summary, all, waits, HHI
+    page.wait_for_timeout(1500)
+    assert unreadable(page) == []
     waits.scroll_into_view_if_needed()
     page.wait_for_timeout(1500)
     page.screenshot(path=str(SCREENSHOTS / "capacity-waits.png"))
@@ -213,6 +286,8 @@ def test_whatif_runs_a_provider_exit_side_by_side(served_demo: str, page: Page) 
     expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
     page.set_viewport_size({"width": 1500, "height": 2700})  # the controls and the results
+    page.wait_for_timeout(1500)
+    assert unreadable(page) == []
     screenshot(page, "whatif")
 
 

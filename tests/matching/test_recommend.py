@@ -30,9 +30,10 @@ def test_ranked_by_objective_with_reasons_and_inadmissible_after() -> None:
     assert first.terms["preference"] == 2500
     assert "cheapest" in first.reasons
     assert "6.8 km" in first.reasons
-    assert second.delta_cents == 3500
+    assert second.delta_cents == 3500  # the ranking score: cost plus weighted terms
+    assert second.cost_delta_cents == 6000  # what the team pays more: 240 - 180
     assert "client's 1st choice" in second.reasons
-    assert "EUR 35.00 a week more than the best" in second.reasons
+    assert "EUR 60.00 a week more than no. 1" in second.reasons
     assert third.rejection_code == "tariff_out_of_band"
     assert not third.fits
 

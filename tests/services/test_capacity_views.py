@@ -37,8 +37,8 @@ def test_concentration_by_hand(tiny: Tiny) -> None:
     table = views.concentration(report, round_).set_index("intervention")
     # running awards on 2026-11-23: A001 P001 02A01 6 units; A002 P003 45A48 3 units
     assert table.loc["02A01", "largest provider"] == "P001"
-    assert table.loc["02A01", "HHI"] == 1.0
-    assert table.loc["45A48", "largest share"] == 1.0
+    assert table.loc["02A01", "HHI (%)"] == 100.0
+    assert table.loc["45A48", "largest share (%)"] == 100.0
 
 
 def test_expiring_certificates_by_hand(tiny: Tiny) -> None:

@@ -1,11 +1,12 @@
 """The overview's figures, recomputed by hand on the tiny round."""
 
 from datetime import date
+from decimal import Decimal
 
 import pandas as pd
 
 from matcher.data.reader import read_round
-from matcher.domain import HistoryRecord
+from matcher.domain import Award, HistoryRecord
 from matcher.services.overview import summarise
 from tests.paths import TINY
 
@@ -57,3 +58,24 @@ def test_a_waiting_request_listed_in_history_too_is_counted_once() -> None:
     assert (
         summarise(doubled).intake_by_month.to_dict() == summarise(round_).intake_by_month.to_dict()
     )
+
+
+def test_an_award_takes_the_request_out_of_every_open_count() -> None:
+    round_ = read_round(TINY).round
+    crisis = next(r for r in round_.requests if r.urgency.value == "crisis")
+    before = summarise(round_)
+    award = Award(
+        request_id=crisis.request_id,
+        provider_id=round_.providers[0].provider_id,
+        intervention_id=crisis.intervention_id,
+        tariff=Decimal("60"),
+        units=crisis.units,
+        awarded_on=date(2026, 11, 23),
+    )
+    after = summarise(round_.model_copy(update={"awards": (*(round_.awards or ()), award)}))
+    assert after.counts["open requests"] == before.counts["open requests"] - 1
+    assert after.counts["requests"] == before.counts["requests"]
+    assert after.urgency["crisis"] == before.urgency["crisis"] - 1
+    opened = after.interventions.set_index("intervention")["open requests"]
+    was = before.interventions.set_index("intervention")["open requests"]
+    assert opened[crisis.intervention_id] == was[crisis.intervention_id] - 1

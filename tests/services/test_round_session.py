@@ -93,7 +93,9 @@ def test_unplaced_requests_carry_their_reason_and_urgency_order() -> None:
     assert list(result.proposals["request"]) == ["R2"]
     row = result.unplaced.iloc[0]
     assert row["request"] == "R1"
-    assert "capacity_full" in row["reason"]
+    assert "capacity_full" in row["reason"]  # the code, for the downloads
+    assert "the providers that could take it are full" in row["why not placed"]  # the words
+    assert "_" not in row["why not placed"]
     assert row["change that would place it"]  # capacity at P1 would place it
 
 

@@ -131,6 +131,19 @@ def test_headlines_colour_by_what_is_better() -> None:
     assert (shown["Cost a week"].delta, shown["Cost a week"].colour) == ("+€ 250.50", "inverse")
     assert (shown["Urgent placed"].delta, shown["Urgent placed"].colour) == ("no change", "off")
     assert shown["Expected wait (weeks)"].delta is None
+    assert "Higher is better" in shown["Placed"].help
+    assert "Lower is better" in shown["Cost a week"].help
+
+
+def test_fewer_signals_when_a_provider_leaves_are_not_coloured_as_good_news() -> None:
+    three = tuple((kind, "I1", "r", "m", "low") for kind in ("a", "b", "c"))
+    base = RunResult(name="baseline", kpis=kpis(n_signals=3), seconds=1.0, signals=three)
+    fewer = RunResult(name="P1 leaves", kpis=kpis(n_signals=1), seconds=1.0, signals=three[:1])
+    shown = {h.label: h for h in headlines(compare(base, [fewer]))}
+    signals = shown["Capacity signals"]
+    assert signals.delta == "-2"
+    assert signals.colour == "off"  # neither green nor red: the count alone says neither
+    assert "added and removed" in signals.help
 
 
 def test_charts_downloads_and_signals_come_from_the_comparison() -> None:

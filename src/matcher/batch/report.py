@@ -97,9 +97,11 @@ def _placed(explanation: Explanation, rid: str) -> str | None:
         return None
     notes = []
     if placed.next_best is not None:
+        runner_up = placed.next_best
         notes.append(
-            f"next best {placed.next_best.provider_id} "
-            f"(EUR {cents_to_euros(placed.next_best.delta_cents)} more)"
+            f"next best {runner_up.provider_id} (pays EUR "
+            f"{cents_to_euros(runner_up.cost_delta_cents)} a week more; "
+            f"score +{cents_to_euros(runner_up.delta_cents)})"
         )
     if placed.preference_note:
         notes.append(placed.preference_note)

@@ -1,5 +1,6 @@
 """`matcher capacity`: demand against certified supply, and the signals it raises."""
 
+import sys
 import time
 from collections import Counter
 from datetime import datetime
@@ -87,14 +88,38 @@ def capacity(
     _print_summary(lines if show_all else lines[:TOP])
     _print_table(ranked if show_all else ranked[:TOP])
     if not show_all and len(ranked) > TOP:
-        out.print(f"The {TOP} that affect most clients of {len(ranked)}; --all lists every one.")
+        _say(f"The {TOP} that affect most clients of {len(ranked)}; --all lists every one.")
     counts = Counter(s.type for s in signals)
     summary = ", ".join(f"{counts.get(t, 0)} {t}" for t in SIGNAL_TYPES)
-    out.print(f"{len(signals)} signals for {run.source} ({summary}) in {seconds:.1f} s.")
+    _say(f"{len(signals)} signals for {run.source} ({summary}) in {seconds:.1f} s.")
+
+
+def _say(text: str) -> None:
+    """A closing line: plain when not on a terminal, so a file gets it whole."""
+    if _plain():
+        typer.echo(text)
+    else:
+        out.print(text)
+
+
+def _plain() -> bool:
+    """Not a terminal (a file, a pipe): print tab-separated lines, never cut to 80 columns."""
+    return not sys.stdout.isatty()
+
+
+def _print_plain(title: str, header: list[str], rows: list[list[str]]) -> None:
+    typer.echo(f"# {title}")
+    typer.echo("\t".join(header))
+    for row in rows:
+        typer.echo("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row))
 
 
 def _print_summary(lines: "list[Line]") -> None:
-    table = Table(title="What matters first: one line per intervention and area")
+    title = "What matters first: one line per intervention and area"
+    if _plain():
+        _print_plain(title, ["clients", "summary"], [[str(x.clients), x.text] for x in lines])
+        return
+    table = Table(title=title)
     table.add_column("clients", justify="right", no_wrap=True)
     table.add_column("summary", overflow="fold")
     for line in lines:
@@ -102,10 +127,23 @@ def _print_summary(lines: "list[Line]") -> None:
     out.print(table)
 
 
+SIGNAL_COLUMNS = ["clients", "severity", "signal", "intervention", "area", "month", "value",
+                  "threshold"]  # fmt: skip
+
+
 def _print_table(ranked: "list[Ranked]") -> None:
-    table = Table(title="Capacity signals, largest impact first", show_lines=False)
-    for column in ("clients", "severity", "signal", "intervention", "area", "month", "value",
-                   "threshold"):  # fmt: skip
+    title = "Capacity signals, largest impact first"
+    if _plain():
+        rows = [
+            [str(r.impact.clients), r.signal.severity, r.signal.type, r.signal.intervention_id,
+             r.signal.area, r.signal.month, f"{r.signal.value:.2f}", f"{r.signal.threshold:.2f}",
+             r.signal.detail, r.signal.action]
+            for r in ranked
+        ]  # fmt: skip
+        _print_plain(title, [*SIGNAL_COLUMNS, "detail", "action"], rows)
+        return
+    table = Table(title=title, show_lines=False)
+    for column in SIGNAL_COLUMNS:
         table.add_column(column, no_wrap=True)
     table.add_column("detail and action", overflow="fold")
     for r in ranked:

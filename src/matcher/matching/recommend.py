@@ -16,7 +16,7 @@ from matcher.domain import ALL_INTERVENTIONS, Request, Round
 from matcher.domain.money import to_cents
 from matcher.matching.build import active_awards, build_problem, round_date_of
 from matcher.matching.engine import MatchOutcome
-from matcher.matching.explain import ORDINALS, REJECT_CODE
+from matcher.matching.explain_context import ORDINALS, REJECT_CODE
 from matcher.matching.problem import UNIT_SCALE, MatchingProblem, units_of
 from matcher.matching.room import euros, intervention_unit_words, volume
 
@@ -28,6 +28,9 @@ class Recommendation:
     Money is in cents a week and volumes are weekly units. ``remaining_units`` is the free
     room on the provider's tightest capacity row (its row for the intervention or its ``*``
     total), None when it is not admissible. ``reasons`` are short phrases for the rank.
+    ``delta_cents`` is the objective difference to rank 1 (cost plus the weighted secondary
+    terms, a ranking score); ``cost_delta_cents`` the euros a week more the team pays than
+    with rank 1 (negative: less).
     """
 
     provider_id: str
@@ -42,6 +45,7 @@ class Recommendation:
     fits: bool
     reasons: tuple[str, ...]
     rejection_code: str | None = None
+    cost_delta_cents: int | None = None
 
 
 def recommend(
@@ -70,6 +74,7 @@ def recommend(
     objective = problem.pair_objective
     order = sorted(pairs.tolist(), key=lambda a: (int(objective[a]), _pid(problem, a)))
     best = int(objective[order[0]]) if order else 0
+    first_cost = int(problem.pair_cost[order[0]]) if order else 0
     cheapest = min((int(problem.pair_cost[a]) for a in order), default=0)
     unit = intervention_unit_words(round_, request.intervention_id)
     out: list[Recommendation] = []
@@ -84,7 +89,7 @@ def recommend(
         cost = int(problem.pair_cost[a])
         fits_room = remaining is None or units <= remaining
         fits_budget = budget_left is None or cost <= budget_left
-        reasons = _reasons(problem, request, a, rank, cost == cheapest, best)
+        reasons = _reasons(problem, request, a, rank, cost == cheapest, first_cost)
         if not fits_room:
             reasons.append(f"full: would need {volume(units - (remaining or 0))} more {unit}")
         elif remaining is not None:
@@ -109,6 +114,7 @@ def recommend(
                 remaining_units=None if remaining is None else Decimal(remaining) / UNIT_SCALE,
                 fits=fits_room and fits_budget,
                 reasons=tuple(reasons),
+                cost_delta_cents=cost - first_cost,
             )
         )
     for rejection in sorted(
@@ -196,7 +202,7 @@ def _budget_left(
 
 
 def _reasons(
-    problem: MatchingProblem, request: Request, a: int, rank: int, cheapest: bool, best: int
+    problem: MatchingProblem, request: Request, a: int, rank: int, cheapest: bool, first: int
 ) -> list[str]:
     """Short phrases for why the pair ranks where it does."""
     pid = _pid(problem, a)
@@ -213,7 +219,9 @@ def _reasons(
         reasons.append(f"{km:.1f} km")
     if not bool(problem.pair_from_bid[a]):
         reasons.append("standing offer")
-    delta = int(problem.pair_objective[a]) - best
-    if rank > 1 and delta > 0:
-        reasons.append(f"{euros(delta)} a week more than the best")
+    paid = int(problem.pair_cost[a]) - first
+    if rank > 1 and paid > 0:
+        reasons.append(f"{euros(paid)} a week more than no. 1")
+    elif rank > 1 and paid < 0:
+        reasons.append(f"{euros(-paid)} a week cheaper than no. 1, ranked lower on the other terms")
     return reasons

@@ -21,6 +21,7 @@ from matcher.capacity.simulation import (
     steady_wait_quantile,
 )
 from matcher.domain import Round
+from matcher.services.catalogue import in_words, mase_words, words
 
 
 def utilisation(report: CapacityReport) -> pd.DataFrame:
@@ -77,8 +78,8 @@ def forecast_quality(report: CapacityReport, intervention_id: str) -> str:
     found = report.forecasts.get(intervention_id)
     if found is None:
         return "no forecast: the intervention has no intake history"
-    mase = "no backtest (short series)" if found.mase is None else f"backtest MASE {found.mase:.2f}"
-    return f"{found.method}; {mase} over the last {found.backtest_months} months"
+    over = f" over the last {found.backtest_months} months" if found.mase is not None else ""
+    return f"Forecast: {words('method', found.method)}; {mase_words(found.mase)}{over}"
 
 
 def signals(report: CapacityReport, round_: Round) -> pd.DataFrame:
@@ -97,6 +98,12 @@ def signals(report: CapacityReport, round_: Round) -> pd.DataFrame:
         columns=["clients", "EUR a week", "weeks", "severity", "type", "intervention_id", "area",
                  "month", "value", "threshold", "detail", "action"],
     )  # fmt: skip
+    # shown as read: two decimals (`matcher capacity --json` keeps the full figures)
+    frame["value"] = frame["value"].astype(float).round(2)
+    frame["threshold"] = frame["threshold"].astype(float).round(2)
+    names = {i.intervention_id: i.name for i in round_.interventions}
+    frame.insert(4, "signal", [words("signal", t) for t in frame["type"]])
+    frame.insert(7, "name", [names.get(i, "") for i in frame["intervention_id"]])
     return frame.rename(columns={"intervention_id": "intervention"})
 
 
@@ -104,7 +111,8 @@ def summary(report: CapacityReport, round_: Round) -> pd.DataFrame:
     """One line per intervention and area with a signal, the most clients first."""
     rows = [
         {"intervention": x.intervention_id, "area": x.area, "clients": x.clients,
-         "EUR a week": round(x.euros_per_week), "weeks": round(x.weeks, 1), "summary": x.text}
+         "EUR a week": round(x.euros_per_week), "weeks": round(x.weeks, 1),
+         "summary": in_words("signal", x.text)}
         for x in summary_lines(rank(report, round_), round_)
     ]  # fmt: skip
     columns = ["intervention", "area", "clients", "EUR a week", "weeks", "summary"]
@@ -139,13 +147,14 @@ def queue_caption(report: CapacityReport, round_: Round, intervention_id: str) -
     return (
         f"{c.places} places, {c.running} in care and {c.backlog} waiting now, "
         f"{c.arrivals_per_week:.1f} requests a week, {c.care_weeks:.0f} weeks of care on "
-        f"average; formula: Erlang C (steady state) and the fluid clearance; inf = never"
+        f"average; formula: Erlang C (steady state) and the fluid clearance; "
+        "never = the queue never clears"
     )
 
 
 def concentration(report: CapacityReport, round_: Round) -> pd.DataFrame:
-    """Per intervention: running care by provider, the largest share and the HHI
-    (sum of squared shares, 1 = one provider holds everything)."""
+    """Per intervention: running care by provider, the largest share and the HHI (sum of
+    squared shares) in percent: 100 = one provider holds everything."""
     units: dict[str, dict[str, float]] = defaultdict(dict)
     for (pid, iid), value in report.supply.committed.items():
         if value > 0:
@@ -162,14 +171,14 @@ def concentration(report: CapacityReport, round_: Round) -> pd.DataFrame:
                 "name": names.get(iid, ""),
                 "providers": len(shares),
                 "largest provider": largest,
-                "largest share": round(shares[largest], 3),
-                "HHI": round(sum(s * s for s in shares.values()), 3),
+                "largest share (%)": round(100 * shares[largest], 1),
+                "HHI (%)": round(100 * sum(s * s for s in shares.values()), 1),
                 "running units a week": round(total, 1),
             }
         )
-    columns = ["intervention", "name", "providers", "largest provider", "largest share", "HHI",
-               "running units a week"]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns).sort_values("HHI", ascending=False)
+    columns = ["intervention", "name", "providers", "largest provider", "largest share (%)",
+               "HHI (%)", "running units a week"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns).sort_values("HHI (%)", ascending=False)
 
 
 def expiring_certificates(round_: Round, report: CapacityReport) -> pd.DataFrame:

@@ -216,7 +216,8 @@ def recommendation_record(item: Recommendation) -> dict[str, Any]:
         "cost": money(item.cost_cents),
         "objective": money(item.objective_cents),
         "terms": {name: money(cents) for name, cents in item.terms.items()},
-        "delta": money(item.delta_cents),
+        "delta": money(item.delta_cents),  # objective difference to rank 1 (a score)
+        "cost_delta": money(item.cost_delta_cents),  # euros a week paid more than rank 1
         "remaining_units": None if item.remaining_units is None else float(item.remaining_units),
         "fits": item.fits,
         "reasons": list(item.reasons),

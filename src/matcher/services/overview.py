@@ -11,8 +11,9 @@ from datetime import date
 import pandas as pd
 
 from matcher.data.contract import TABLES
-from matcher.domain import Round
+from matcher.domain import Request, Round
 from matcher.domain.enums import Urgency
+from matcher.services.catalogue import plain
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class RoundOverview:
     """What is in the round, summarised for a first look."""
 
     round_date: date | None
-    counts: dict[str, int]  # rows per table; tables the round lacks are left out
+    counts: dict[str, int]  # rows per table (the round lacks none), and "open requests"
     urgency: dict[str, int]  # open requests per urgency class
     interventions: pd.DataFrame  # the list with band, open requests and certified providers
     requests_by_municipality: pd.DataFrame  # municipality x urgency
@@ -33,7 +34,8 @@ def summarise(round_: Round, today: date | None = None) -> RoundOverview:
     policy = round_.effective_policy()
     as_of = policy.round_date or today or date.today()
     counts = {t.name: len(rows) for t in TABLES if (rows := getattr(round_, t.name)) is not None}
-    urgency = Counter(r.urgency.value for r in round_.requests)
+    counts["open requests"] = len(_open(round_))
+    urgency = Counter(r.urgency.value for r in _open(round_))
     return RoundOverview(
         round_date=policy.round_date,
         counts=counts,
@@ -45,8 +47,14 @@ def summarise(round_: Round, today: date | None = None) -> RoundOverview:
     )
 
 
+def _open(round_: Round) -> list[Request]:
+    """The requests not awarded yet: an award takes a request out of every open count."""
+    awarded = {a.request_id for a in round_.awards or ()}
+    return [r for r in round_.requests if r.request_id not in awarded]
+
+
 def _interventions(round_: Round, as_of: date) -> pd.DataFrame:
-    open_requests = Counter(r.intervention_id for r in round_.requests)
+    open_requests = Counter(r.intervention_id for r in _open(round_))
     certified: dict[str, set[str]] = {}
     for c in round_.certifications:
         if c.covers(as_of):
@@ -57,7 +65,7 @@ def _interventions(round_: Round, as_of: date) -> pd.DataFrame:
             "name": i.name,
             "law": i.law.value,
             "segment": i.segment.value,
-            "product group": i.product_group,
+            "product group": plain(i.product_group),
             "funding": i.funding.value,
             "unit": i.unit.value,
             "tariff min (EUR)": float(i.tariff_min),
@@ -74,8 +82,8 @@ def _by_municipality(round_: Round) -> pd.DataFrame:
     municipality = {t.team_id: t.municipality for t in round_.teams or ()}
     frame = pd.DataFrame(
         {
-            "municipality": [municipality.get(r.team_id, r.team_id) for r in round_.requests],
-            "urgency": [r.urgency.value for r in round_.requests],
+            "municipality": [municipality.get(r.team_id, r.team_id) for r in _open(round_)],
+            "urgency": [r.urgency.value for r in _open(round_)],
         }
     )
     if frame.empty:
@@ -119,7 +127,7 @@ def _providers(round_: Round, as_of: date) -> pd.DataFrame:
             "provider": p.provider_id,
             "name": p.name,
             "certified interventions": certified.get(p.provider_id, 0),
-            "specialisms": ", ".join(p.specialisms),
+            "specialisms": ", ".join(plain(s) for s in p.specialisms),
         }
         for p in round_.providers
     ]

@@ -19,7 +19,6 @@ from matcher.data.db.awarding import AwardedLine, AwardLine, write_awards
 from matcher.data.db.engine import database_url, make_engine
 from matcher.domain import Round
 from matcher.matching import (
-    UNIT_SCALE,
     Explanation,
     MatchOutcome,
     MatchSettings,
@@ -27,6 +26,8 @@ from matcher.matching import (
     explain_outcome,
     match_round,
 )
+from matcher.services.round_tables import proposals_table, unplaced_table
+from matcher.services.session_overrides import applicable, inadmissible_pins
 
 # The demo round is scarce and hard: the app solves with a short limit and says so.
 DEFAULT_TIME_LIMIT = 20.0
@@ -61,6 +62,10 @@ class RoundResult:
     pins: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     forbids: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     import_id: int | None = None  # the import solved on; an award after a re-import is refused
+    # Overrides that no longer apply (awarded request, provider not admissible): the page
+    # removes them from the session and shows the notices.
+    dropped: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    notices: tuple[str, ...] = ()
 
 
 def scopes(round_: Round) -> dict[str, Scope]:
@@ -144,9 +149,11 @@ def solve(
     """Solve the round with the pins and forbids, and explain every request.
 
     The cheapest change for unplaced requests is searched when find_changes, or (None) when
-    the round is small enough for it to take a moment.
+    the round is small enough for it to take a moment. Pins and forbids that no longer
+    apply are dropped with a notice (session_overrides), never made an infeasible round.
     """
-    overrides = Overrides(pins=frozenset(pins), forbids=frozenset(forbids))
+    applied = applicable(round_, pins, forbids)
+    overrides = Overrides(pins=applied.pins, forbids=applied.forbids)
 
     def solving(done: int, total: int) -> None:
         if progress is not None:
@@ -159,6 +166,12 @@ def solve(
         round_.effective_policy(), solver=solver, time_limit=time_limit
     )
     outcome = match_round(round_, settings=settings, overrides=overrides, progress=solving)
+    stale = inadmissible_pins(outcome, overrides.pins) if outcome.pin_conflicts else None
+    if stale is not None and stale.dropped:
+        overrides = Overrides(pins=overrides.pins - stale.dropped, forbids=overrides.forbids)
+        notices = applied.notices + stale.notices
+        applied = replace(applied, dropped=applied.dropped | stale.dropped, notices=notices)
+        outcome = match_round(round_, settings=settings, overrides=overrides, progress=solving)
     explanation = None
     if outcome.status in ("optimal", "feasible"):
         if progress is not None:
@@ -182,6 +195,8 @@ def solve(
         summary=summary(outcome),
         pins=overrides.pins,
         forbids=overrides.forbids,
+        dropped=applied.dropped,
+        notices=applied.notices,
     )
 
 
@@ -195,11 +210,8 @@ def find_changes(round_: Round, result: RoundResult, scope: "Scope", how_many: i
         max_changes=how_many,
         change_time_limit=APP_CHANGE_SECONDS,
     )
-    return replace(
-        result,
-        explanation=explanation,
-        unplaced=unplaced_table(restrict(round_, scope), result.outcome, explanation),
-    )
+    unplaced = unplaced_table(restrict(round_, scope), result.outcome, explanation)
+    return replace(result, explanation=explanation, unplaced=unplaced)
 
 
 def summary(outcome: MatchOutcome) -> dict[str, Any]:
@@ -220,105 +232,6 @@ def summary(outcome: MatchOutcome) -> dict[str, Any]:
         "seconds": round(outcome.seconds, 2),
         "message": outcome.message,
     }
-
-
-def proposals_table(
-    round_: Round, outcome: MatchOutcome, explanation: Explanation | None
-) -> pd.DataFrame:
-    """One row per proposed match, with its reasons and the next-best alternative."""
-    problem = outcome.problem
-    requests = {r.request_id: r for r in round_.requests}
-    providers = {p.provider_id: p.name for p in round_.providers}
-    rows = []
-    for a in outcome.chosen.tolist():
-        rid = problem.request_ids[int(problem.pair_request[a])]
-        pid = problem.provider_ids[int(problem.pair_provider[a])]
-        request = requests[rid]
-        placed = explanation.placed.get(rid) if explanation else None
-        next_best = placed.next_best if placed else None
-        rows.append(
-            {
-                "request": rid,
-                "team": request.team_id,
-                "intervention": request.intervention_id,
-                "urgency": request.urgency.value,
-                "provider": pid,
-                "provider name": providers.get(pid, ""),
-                "tariff": int(problem.pair_tariff[a]) / 100,
-                "units": int(problem.pair_units[a]) / UNIT_SCALE,
-                "cost a week": int(problem.pair_cost[a]) / 100,
-                "km": None
-                if problem.pair_km[a] != problem.pair_km[a]
-                else float(problem.pair_km[a]),
-                "pinned": bool(problem.pair_pinned[a]),
-                "why": _why(problem, a, placed.preference_note if placed else None),
-                "next best": next_best.provider_id if next_best else "",
-                "next best costs more a week": next_best.delta_cents / 100 if next_best else None,
-            }
-        )
-    columns = [
-        "request",
-        "team",
-        "intervention",
-        "urgency",
-        "provider",
-        "provider name",
-        "tariff",
-        "units",
-        "cost a week",
-        "km",
-        "pinned",
-        "why",
-        "next best",
-        "next best costs more a week",
-    ]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def _why(problem: Any, a: int, note: str | None) -> str:
-    """The chosen pair's terms in words, then the note on the client's first choice."""
-    parts = [f"cost EUR {int(problem.pair_cost[a]) / 100:,.2f}"]
-    for name, array in (
-        ("distance", problem.pair_distance),
-        ("preference", problem.pair_preference),
-        ("continuity", problem.pair_continuity),
-    ):
-        value = int(array[a])
-        if value:
-            parts.append(f"{name} {value / 100:+,.2f}")
-    if bool(problem.pair_pinned[a]):
-        parts.append("pinned by the regisseur")
-    words = "; ".join(parts)
-    return f"{words}. {note}" if note else words
-
-
-def unplaced_table(
-    round_: Round, outcome: MatchOutcome, explanation: Explanation | None
-) -> pd.DataFrame:
-    """One row per request left unplaced, its reasons and the change that would place it."""
-    requests = {r.request_id: r for r in round_.requests}
-    rows = []
-    if explanation is not None:
-        for rid, item in explanation.unplaced.items():
-            request = requests.get(rid)
-            rows.append(
-                {
-                    "request": rid,
-                    "team": request.team_id if request else "",
-                    "intervention": request.intervention_id if request else "",
-                    "urgency": request.urgency.value if request else "",
-                    "reason": ", ".join(r.code for r in item.reasons),
-                    "detail": " ".join(r.detail for r in item.reasons),
-                    "change that would place it": item.cheapest_change or "",
-                }
-            )
-    columns = ["request", "team", "intervention", "urgency", "reason", "detail"]
-    columns.append("change that would place it")
-    frame = pd.DataFrame(rows, columns=columns)
-    order = {"crisis": 0, "high": 1, "normal": 2}
-    return frame.sort_values(
-        by=["urgency", "request"], key=lambda s: s.map(order) if s.name == "urgency" else s
-    ).reset_index(drop=True)
 
 
 def record(

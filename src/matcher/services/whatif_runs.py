@@ -180,18 +180,25 @@ class Headline:
     label: str
     value: str
     delta: str | None  # None: unknown in a run
-    colour: Colour  # st.metric's delta_color: inverse when lower is better
+    colour: Colour  # st.metric's delta_color: inverse when lower is better, off when neither
+    help: str = ""  # which direction is good for the user, in words
 
 
-# (KPI key, label on the page, lower is better)
-HEADLINES = (
+# (KPI key, label on the page, lower is better; None: neither direction is good by itself)
+HEADLINES: tuple[tuple[str, str, bool | None], ...] = (
     ("placed_pct", "Placed", False),
     ("urgent_placed_pct", "Urgent placed", False),
     ("total_cost", "Cost a week", True),
     ("cost_of_budget_pct", "Cost / budget", True),
     ("expected_wait_weeks", "Expected wait (weeks)", True),
-    ("n_signals", "Capacity signals", True),
+    ("n_signals", "Capacity signals", None),
 )
+DIRECTION = {
+    False: "Higher is better: green when the scenario places more.",
+    True: "Lower is better: green when the scenario costs or waits less.",
+    None: "Neither more nor fewer signals is good by itself (a provider leaving can remove "
+    "its over-supply signals and add shortages): read which are added and removed below.",
+}
 
 
 def headlines(comparison: Comparison) -> list[Headline]:
@@ -204,10 +211,12 @@ def headlines(comparison: Comparison) -> list[Headline]:
         delta: str | None = None
         colour: Colour = "off"
         if base is not None and other is not None and base != other:
-            delta, colour = _change(row, base, other), "inverse" if lower else "normal"
+            delta = _change(row, base, other)
+            colour = "off" if lower is None else "inverse" if lower else "normal"
         elif base is not None and other is not None:
             delta = "no change"
-        out.append(Headline(label, kpi_text(row, other, whole_euros=True), delta, colour))
+        text = kpi_text(row, other, whole_euros=True)
+        out.append(Headline(label, text, delta, colour, DIRECTION[lower]))
     return out
 
 

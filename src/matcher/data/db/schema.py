@@ -188,6 +188,8 @@ award_log = Table(
     Column("units", Numeric(14, 2), nullable=False),
     Column("who", String(TEXT_LENGTH), nullable=False),
     Column("why", Text, nullable=False),
+    # award, or revoke: the award of this request was undone (AWARD_ACTIONS in audit.py)
+    Column("action", String(ID_LENGTH), nullable=False, server_default="award"),
 )
 Index("ix_award_log_request_id", award_log.c.request_id)
 

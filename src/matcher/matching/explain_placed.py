@@ -1,0 +1,139 @@
+"""Why a placed request went where it did: its terms, the runner-up and, when the client's
+first choice did not get it, why not (not admissible, no room, dearer, or displaced)."""
+
+from dataclasses import dataclass
+
+from matcher.matching.explain_context import REJECT_CODE, Context, higher
+from matcher.matching.room import describe_use, euros
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another admissible provider for a placed request, and what it would change.
+
+    ``delta_cents`` is the objective difference (cost plus the policy-weighted distance,
+    preference and continuity terms: a ranking score, not money paid); ``cost_delta_cents``
+    is the difference in euros a week the team would pay (negative: it would pay less).
+    """
+
+    provider_id: str
+    cost_cents: int
+    objective_cents: int
+    delta_cents: int
+    cost_delta_cents: int = 0
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A placed request: its provider, objective terms, the runner-up and a preference note."""
+
+    request_id: str
+    provider_id: str
+    terms: dict[str, int]
+    next_best: Alternative | None
+    preference_note: str | None
+
+
+def placed(context: Context, ri: int) -> Placed:
+    """Terms of the chosen pair, the runner-up and the note on the client's first choice."""
+    problem = context.problem
+    a = context.placed_pair[ri]
+    terms = {
+        "cost": int(problem.pair_cost[a]),
+        "distance": int(problem.pair_distance[a]),
+        "preference": int(problem.pair_preference[a]),
+        "continuity": int(problem.pair_continuity[a]),
+    }
+    objective = context.objective
+    others = [b for b in context.pairs_of[ri] if b != a]
+    next_best = None
+    if others:
+        b = min(others, key=lambda b: (int(objective[b]), context.provider(b)))
+        next_best = Alternative(
+            context.provider(b),
+            int(problem.pair_cost[b]),
+            int(objective[b]),
+            int(objective[b]) - int(objective[a]),
+            int(problem.pair_cost[b]) - int(problem.pair_cost[a]),
+        )
+    return Placed(
+        problem.request_ids[ri],
+        context.provider(a),
+        terms,
+        next_best,
+        _preference_note(context, ri, a),
+    )
+
+
+def _preference_note(context: Context, ri: int, a: int) -> str | None:
+    """Why the client's first preferred provider did not get the request, if it did not."""
+    problem, room = context.problem, context.room
+    rid = problem.request_ids[ri]
+    request = context.requests[rid]
+    if not request.preferred_providers:
+        return None
+    first = request.preferred_providers[0]
+    chosen = context.provider(a)
+    if first == chosen:
+        return None
+    who = f"{first}, the client's 1st choice,"
+    rejection = next((j for j in context.rejections_of.get(ri, []) if j.provider_id == first), None)
+    if rejection is not None:
+        return f"{who} is not admissible ({REJECT_CODE[rejection.reason]}): {rejection.detail}"
+    b = next((b for b in context.pairs_of[ri] if context.provider(b) == first), None)
+    if b is None:
+        return f"{who} did not bid on it and has no standing offer for {request.intervention_id}"
+    before = [k for k, c in room.rows_of_pair.get(b, ()) if c > problem.limits[k].rhs]
+    if before:
+        uses = ", ".join(describe_use(context.round_, room, k) for k in before)
+        return f"{who} had no room for it even before this round: {uses}"
+    if room.swap_fits(a, b):
+        return _cost_note(context, who, a, b)
+    return _displace_note(context, ri, who, a, b)
+
+
+def _cost_note(context: Context, who: str, a: int, b: int) -> str:
+    """The preferred provider had room: the objective terms decided."""
+    problem = context.problem
+    chosen = context.provider(a)
+    diff = int(context.objective[b]) - int(context.objective[a])
+    if diff == 0:
+        return f"{who} had room and ties with {chosen} on cost and terms; the solver kept {chosen}"
+    if diff < 0:
+        return (
+            f"{who} had room and would have been {euros(-diff)} a week cheaper; the solver "
+            f"stopped ({context.outcome.status}) before finding that"
+        )
+    terms = []
+    for name, array in (
+        ("cost", problem.pair_cost),
+        ("distance", problem.pair_distance),
+        ("continuity", problem.pair_continuity),
+        ("preference", problem.pair_preference),
+    ):
+        d = int(array[b]) - int(array[a])
+        if d:
+            terms.append(f"{name} {'+' if d > 0 else '-'}{euros(abs(d))}")
+    return (
+        f"{who} had room but comes out {euros(diff)} a week dearer than {chosen} "
+        f"({', '.join(terms)})"
+    )
+
+
+def _displace_note(context: Context, ri: int, who: str, a: int, b: int) -> str:
+    """The preferred provider's room went to other requests of this round."""
+    problem, room = context.problem, context.room
+    rows = [k for k, c in room.rows_of_pair.get(b, ()) if c > room.free(k, without=a)]
+    others = {int(problem.pair_request[x]) for k in rows for x in room.chosen_in(k) if x != a}
+    first = [o for o in others if higher(problem, o, ri) is not None]
+    uses = ", ".join(describe_use(context.round_, room, k) for k in rows)
+    if first:
+        n = len(first)
+        return (
+            f"{who} had room, but it went to {n} request{'s' if n != 1 else ''} that come "
+            f"first; choosing it would have displaced a higher-priority placement ({uses})"
+        )
+    return (
+        f"{who} had room, but giving it this request would have pushed out another placement "
+        f"or raised the total cost ({uses})"
+    )
