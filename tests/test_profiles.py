@@ -9,7 +9,9 @@ from tests.profiles import EXAMPLES_DB, PROFILE_ENV, active_profile, examples
 
 def test_ci_profile_is_derandomised_prints_the_blob_and_runs_more_examples() -> None:
     ci, dev = settings.get_profile("ci"), settings.get_profile("dev")
-    assert ci.derandomize and ci.print_blob and ci.database is None
+    assert ci.derandomize
+    assert ci.print_blob
+    assert ci.database is None
     assert ci.max_examples > dev.max_examples
 
 
