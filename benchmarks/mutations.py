@@ -306,7 +306,7 @@ def run(mutation: Mutation) -> tuple[str, list[str], list[str]]:
         env = dict(
             os.environ,
             MUTATION_REPORT=str(report),
-            PYTHONPATH=os.pathsep.join([tmp, str(ROOT)]),
+            PYTHONPATH=os.pathsep.join([tmp, str(ROOT / "src"), str(ROOT)]),
             HYPOTHESIS_PROFILE=os.environ.get("HYPOTHESIS_PROFILE", "ci"),
         )
         try:
