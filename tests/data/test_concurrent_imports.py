@@ -85,7 +85,8 @@ def race(url: str, rounds: dict[str, Round], replace: bool) -> list[Outcome]:
 def import_sources(engine: Engine) -> list[str]:
     """The source of every import, oldest first."""
     with engine.connect() as connection:
-        return list(connection.execute(select(imports.c.source).order_by(imports.c.import_id)))
+        query = select(imports.c.source).order_by(imports.c.import_id)
+        return [str(source) for source in connection.execute(query).scalars()]
 
 
 @pytest.fixture
@@ -105,7 +106,7 @@ def test_two_replacing_imports_at_once_leave_the_later_round_whole(
     assert first.import_id is not None
     assert second.import_id is not None
     assert load_round(engine) == rounds[second.name]
-    assert [row[0] for row in import_sources(engine)] == ["C", first.name, second.name]
+    assert import_sources(engine) == ["C", first.name, second.name]
 
 
 def test_two_first_imports_at_once_store_one_round_and_refuse_the_other(
