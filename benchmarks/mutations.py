@@ -307,7 +307,7 @@ def run(mutation: Mutation) -> tuple[str, list[str], list[str]]:
             os.environ,
             MUTATION_REPORT=str(report),
             PYTHONPATH=os.pathsep.join([tmp, str(ROOT / "src"), str(ROOT)]),
-            HYPOTHESIS_PROFILE=os.environ.get("HYPOTHESIS_PROFILE", "ci"),
+            HYPOTHESIS_PROFILE=os.environ.get("HYPOTHESIS_PROFILE", "mutation"),
         )
         try:
             path.write_text(text)

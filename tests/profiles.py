@@ -6,18 +6,20 @@ every machine, and the blob to reproduce a failure printed with it. ``dev`` keep
 short and remembers failing examples in ``.hypothesis/examples`` between runs, so a case found
 once is tried first next time. Tests that set their own ``max_examples`` pass it through
 ``examples(n)``: ``n`` is what CI ran before the profiles, and the profile scales it.
+``mutation`` (``benchmarks/mutations.py``) is ``ci`` at the old counts without shrinking: a
+mutation run only asks which tests fail, and shrinking each failure made a run take hours.
 """
 
 import os
 from pathlib import Path
 
-from hypothesis import settings
+from hypothesis import Phase, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 PROFILE_ENV = "HYPOTHESIS_PROFILE"
 DEFAULT_PROFILE = "dev"
 EXAMPLES_DB = Path(__file__).resolve().parents[1] / ".hypothesis" / "examples"
-SCALE = {"dev": 0.25, "ci": 2.0}
+SCALE = {"dev": 0.25, "ci": 2.0, "mutation": 1.0}
 MIN_EXAMPLES = 10
 
 settings.register_profile(
@@ -27,6 +29,12 @@ settings.register_profile(
     database=None,
     print_blob=True,
     deadline=None,
+)
+settings.register_profile(
+    "mutation",
+    settings.get_profile("ci"),
+    max_examples=100,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 settings.register_profile(
     "dev",

@@ -1,7 +1,7 @@
 """The Hypothesis profiles: ``ci`` is reproducible and thorough, ``dev`` quick and remembering."""
 
 import pytest
-from hypothesis import settings
+from hypothesis import Phase, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 from tests.profiles import EXAMPLES_DB, PROFILE_ENV, active_profile, examples
@@ -42,3 +42,10 @@ def test_an_unknown_profile_name_is_an_error_naming_the_variable(
 
 def test_the_active_profile_is_hypothesis_default() -> None:
     assert settings.default == settings.get_profile(active_profile())
+
+
+def test_the_mutation_profile_is_ci_without_shrinking() -> None:
+    mutation = settings.get_profile("mutation")
+    assert mutation.derandomize
+    assert Phase.shrink not in mutation.phases
+    assert Phase.generate in mutation.phases
