@@ -262,7 +262,7 @@ def test_units_of_a_bid_replace_the_request_units() -> None:
 
 
 def test_an_over_booked_provider_takes_nothing_new_and_the_round_stays_solvable() -> None:
-    # P1 runs 14 units against a row of 10: no room (not minus 4, which no choice could meet).
+    # P1 runs 14 units against a row of 10: it has no room, and R1 goes to P2.
     round_ = one_request(
         providers=[provider("P1"), provider("P2")],
         bids=[bid("R1", "P1", "50"), bid("R1", "P2", "60")],
