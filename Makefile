@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make demo   set everything up, load the demo region into SQLite, open the app
 #   make test   set everything up, run ruff, mypy and the whole test suite (PostgreSQL included)
+#               under the `ci` Hypothesis profile (tests/profiles.py; locally the quick `dev` one)
 PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -40,7 +41,7 @@ typecheck: install
 	$(BIN)/mypy
 
 pytest: install system-deps
-	$(BIN)/pytest
+	HYPOTHESIS_PROFILE=ci $(BIN)/pytest
 
 test: lint typecheck pytest
 

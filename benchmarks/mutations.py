@@ -307,8 +307,8 @@ def run(mutation: Mutation) -> tuple[str, list[str], list[str]]:
         env = dict(
             os.environ,
             MUTATION_REPORT=str(report),
-            PYTHONPATH=os.pathsep.join([tmp, str(ROOT)]),
-            HYPOTHESIS_PROFILE=os.environ.get("HYPOTHESIS_PROFILE", "ci"),
+            PYTHONPATH=os.pathsep.join([tmp, str(ROOT / "src"), str(ROOT)]),
+            HYPOTHESIS_PROFILE=os.environ.get("HYPOTHESIS_PROFILE", "mutation"),
         )
         try:
             path.write_text(text)

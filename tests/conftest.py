@@ -11,6 +11,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.profiles import load_profile
+
+HYPOTHESIS_PROFILE = load_profile()
+
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
 PG_URL = "postgresql://postgres@127.0.0.1:5432/{name}"
 

@@ -18,11 +18,12 @@ from matcher.matching.engine import match_round, solve_problem
 from matcher.matching.formulation import whole
 from matcher.matching.stages import StageRecord, with_trivial_bound
 from tests.batch.builders import make_round, matching_rounds, request
+from tests.profiles import examples
 
 NO_PENALTY = BatchSettings(change_penalty_cents=0, time_limit=60)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(round_=matching_rounds())
 def test_decomposed_result_equals_the_monolithic_stage_objectives(
     client: Client, round_: Round

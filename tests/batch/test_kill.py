@@ -1,9 +1,10 @@
 """A batch killed with SIGKILL while writing leaves the database exactly as it was.
 
-`matcher batch` runs as a real subprocess (with a LocalCluster of worker processes), told
-by MATCHER_BATCH_PAUSE_BEFORE_COMMIT to sleep inside its write transaction after every row
-is written. While it sleeps, a second batch must refuse to start; then the whole process
-group is killed with SIGKILL, and every table must hold what it held before.
+`matcher batch` runs as a real subprocess (with a LocalCluster of worker processes) through
+`tests/batch/pause_before_commit.py`, which makes it sleep inside its write transaction after
+every row is written, just before the COMMIT (production code carries no hook for this).
+While it sleeps, a second batch must refuse to start; then the whole process group is killed
+with SIGKILL, and every table must hold what it held before.
 """
 
 import json
@@ -21,12 +22,12 @@ from matcher.data.db.lock import BatchAlreadyRunningError
 from matcher.data.db.migrate import upgrade
 from matcher.data.db.schema import metadata
 from matcher.data.db.store import save_round
-from matcher.services.batch import PAUSE_ENV, run_nightly
+from matcher.services.batch import run_nightly
 from tests.batch.builders import make_round, request
 from tests.batch.test_batch_db import NIGHT1, SETTINGS
 
 ROOT = Path(__file__).resolve().parents[2]
-CLI = "from matcher.cli.main import run; run()"
+CLI = "from tests.batch.pause_before_commit import main; main()"
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
@@ -51,7 +52,7 @@ def test_sigkill_during_the_write_changes_nothing(db_url: str, earlier_run: bool
     if earlier_run:
         run_nightly(db_url, NIGHT1, settings=SETTINGS, processes=False)
     before = snapshot(engine)
-    env = dict(os.environ, **{PAUSE_ENV: "600"})
+    env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
     command = [sys.executable, "-c", CLI, "batch", "--db", db_url, "--date", "2026-11-23"]
     process = subprocess.Popen(

@@ -14,6 +14,7 @@ from matcher.domain import Round
 from matcher.matching.build import build_problem
 from matcher.matching.decompose import split
 from tests.batch.builders import matching_rounds
+from tests.profiles import examples
 
 
 def _networkx_parts(round_: Round) -> set[frozenset[str]]:
@@ -38,7 +39,7 @@ def _split_parts(round_: Round) -> set[frozenset[str]]:
     }
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(round_=matching_rounds())
 def test_split_parts_are_the_networkx_components(round_: Round) -> None:
     assert _split_parts(round_) == _networkx_parts(round_)

@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from matcher.cli.main import app
-from matcher.data.demo import FLOODED_INTERVENTIONS, SHORT_INTERVENTIONS
+from matcher.data.demo import BALANCED_INTERVENTIONS, FLOODED_INTERVENTIONS, SHORT_INTERVENTIONS
 from tests.paths import DEMO
 
 runner = CliRunner()
@@ -56,6 +56,28 @@ def test_flooded_interventions_are_over_supplied(demo_signals: list[dict[str, ob
     over = of_type(demo_signals, "over_supply")
     assert over & set(FLOODED_INTERVENTIONS)
     assert not over & set(SHORT_INTERVENTIONS)
+
+
+def region_signals(signals: list[dict[str, object]], kind: str) -> dict[object, object]:
+    """Intervention -> severity of the region-level signals of one kind."""
+    return {s["intervention_id"]: s["severity"] for s in signals
+            if s["type"] == kind and s["area"] == "region"}  # fmt: skip
+
+
+def test_balanced_interventions_are_silent_short_ones_short_flooded_ones_flooded(
+    demo_signals: list[dict[str, object]],
+) -> None:
+    """The region reads as generated: every short intervention is under-supplied (high),
+    every flooded one over-supplied, and no balanced one is either."""
+    under = region_signals(demo_signals, "under_supply")
+    over = region_signals(demo_signals, "over_supply")
+    assert BALANCED_INTERVENTIONS
+    assert {i: under.get(i) for i in SHORT_INTERVENTIONS} == dict.fromkeys(
+        SHORT_INTERVENTIONS, "high"
+    )
+    assert set(over) == set(FLOODED_INTERVENTIONS)
+    assert set(under) == set(SHORT_INTERVENTIONS)
+    assert not (set(under) | set(over)) & set(BALANCED_INTERVENTIONS)
 
 
 def test_concentration_and_expiry_are_found(demo_signals: list[dict[str, object]]) -> None:

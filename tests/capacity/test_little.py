@@ -8,9 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher.capacity.demand import intake_kernel, running_kernel
+from tests.profiles import examples
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     intake=st.floats(min_value=0.1, max_value=5_000),
     duration=st.floats(min_value=0.05, max_value=60),
@@ -21,7 +22,7 @@ def test_a_steady_intake_gives_intake_times_duration(intake: float, duration: fl
     assert load[-1] == pytest.approx(intake * duration, rel=1e-6)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(duration=st.floats(min_value=0.05, max_value=60))
 def test_care_running_now_weighs_its_duration(duration: float) -> None:
     months = int(40 * duration) + 24

@@ -27,6 +27,7 @@ from matcher.data.db.store import (
 from matcher.data.reader import read_round
 from matcher.domain import Round
 from tests.paths import TINY
+from tests.profiles import examples
 from tests.strategies import rounds
 
 
@@ -169,7 +170,9 @@ def test_downgrade_removes_every_table(engine: Engine) -> None:
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(round_=rounds())
 def test_any_valid_round_survives_storage(tmp_path: Path, round_: Round) -> None:

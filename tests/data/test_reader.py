@@ -22,6 +22,7 @@ from tests.data.roundfiles import (
     tiny_workbook,
 )
 from tests.paths import TINY
+from tests.profiles import examples
 from tests.strategies import rounds
 
 
@@ -216,7 +217,9 @@ def read_rows_header(path: Path) -> str:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(round_=rounds())
 def test_writing_then_reading_gives_the_same_round(tmp_path: Path, round_: Round) -> None:

@@ -14,6 +14,7 @@ from matcher.matching.overrides import Overrides
 from matcher.matching.stages import CLASS_STAGES
 from matcher.matching.validate import validate_matches
 from tests.matching.strategies import scarce_rounds
+from tests.profiles import examples
 
 SOLVERS = ("highs", "scip", "cp-sat", "cbc")
 
@@ -51,7 +52,7 @@ def draw_overrides(data: st.DataObject, round_: Round) -> Overrides:
     return Overrides(pins=frozenset(pins), forbids=frozenset(forbids))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scarce_rounds(), st.data())
 def test_every_backend_reaches_the_same_optimum(round_: Round, data: st.DataObject) -> None:
     overrides = draw_overrides(data, round_)

@@ -18,6 +18,7 @@ from matcher.matching.overrides import Overrides
 from matcher.matching.problem import LimitKind
 from matcher.matching.stages import solve_part
 from tests.matching.handmade import DAY, make_round, request
+from tests.profiles import examples
 from tests.strategies import rounds
 
 SOLVERS = ["highs", "scip", "cp-sat"]
@@ -206,7 +207,7 @@ def test_unproven_stage_gives_status_feasible_with_its_gap(
     assert outcome.gap > 0
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rounds(max_requests=8))
 def test_parts_solved_apart_equal_the_whole_round_solved_at_once(round_: Round) -> None:
     problem = build_problem(round_)

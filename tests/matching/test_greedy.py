@@ -28,6 +28,7 @@ from matcher.matching.engine import match_round
 from matcher.matching.greedy import greedy_matches
 from matcher.matching.problem import MatchingProblem
 from matcher.matching.stages import CLASS_STAGES
+from tests.profiles import examples
 from tests.strategies import rounds
 
 DAY = date(2026, 3, 2)
@@ -227,7 +228,7 @@ def _values(problem: MatchingProblem, chosen: np.ndarray) -> tuple[int, ...]:
     return (*points, -int(problem.pair_objective[chosen].sum()))
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(round_=scarce_rounds() | rounds(max_requests=6))
 def test_greedy_is_feasible_and_never_beats_the_optimum(round_: Round) -> None:
     problem = build_problem(round_)

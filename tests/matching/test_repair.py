@@ -9,6 +9,7 @@ from matcher.matching.formulation import whole
 from matcher.matching.greedy import fill, fits
 from tests.matching.handmade import make_round, request
 from tests.matching.strategies import scarce_rounds
+from tests.profiles import examples
 
 
 def test_extension_places_higher_urgency_first_and_keeps_what_was_chosen() -> None:
@@ -26,7 +27,7 @@ def test_extension_places_higher_urgency_first_and_keeps_what_was_chosen() -> No
     assert again[kept].all()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scarce_rounds())
 def test_extension_of_nothing_fits_every_limit(round_: Round) -> None:
     problem = build_problem(round_)

@@ -11,7 +11,8 @@ from decimal import Decimal
 
 import pytest
 
-from matcher.domain import Funding, Round, Segment, Urgency
+from matcher.domain import Funding, Policy, Round, Segment, Urgency
+from matcher.matching.build import aging_weight
 from matcher.matching.geo import haversine_km
 from tests.matching.builders import (
     DAY,
@@ -258,3 +259,25 @@ def test_units_of_a_bid_replace_the_request_units() -> None:
         budgets=[budget("180")],
     )
     assert placed(round_) == {("R1", "P1")}
+
+
+def test_an_over_booked_provider_takes_nothing_new_and_the_round_stays_solvable() -> None:
+    # P1 runs 14 units against a row of 10: it has no room, and R1 goes to P2.
+    round_ = one_request(
+        providers=[provider("P1"), provider("P2")],
+        bids=[bid("R1", "P1", "50"), bid("R1", "P2", "60")],
+        capacity_rows=[capacity("P1", "10"), capacity("P2", "10")],
+        awards=[award("A1", "P1", "14")],
+    )
+    assert placed(round_) == {("R1", "P2")}
+
+
+@pytest.mark.parametrize(
+    ("weeks", "points"),
+    [(0, 10), (3, 40), (4, 50), (5, 50), (30, 50)],
+    ids=["new", "below-cap", "at-cap", "a-week-beyond", "far-beyond"],
+)
+def test_waiting_adds_weight_up_to_max_weeks_and_no_more(weeks: int, points: int) -> None:
+    policy = Policy.model_validate({"round_date": DAY, "aging": {"per_week": 1, "max_weeks": 4}})
+    waiting = request("R1", waiting_since=DAY - timedelta(weeks=weeks))
+    assert aging_weight(waiting, policy, DAY) == points

@@ -156,8 +156,6 @@ def _reporter(as_json: bool) -> Iterator[Callable[[dict[str, Any]], None]]:
             progress.update(task, description="Solving parts", total=event["n_parts"])
         elif kind == "part":
             progress.update(task, completed=event["done"])
-        elif kind == "paused_before_commit":
-            progress.update(task, description="Writing the run")
 
     with progress:
         yield show

@@ -6,10 +6,7 @@ parts are solved, and only then is the run written, in one transaction. Nothing 
 when solving fails.
 """
 
-import os
-import sys
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -35,9 +32,6 @@ from matcher.domain.money import cents_to_euros
 from matcher.matching import UnknownSolverError
 from matcher.services.rounds import NoRoundStoredError
 
-# Test hook: seconds to sleep inside the write transaction, after every row is written and
-# before the commit. The atomicity test kills the process during this sleep.
-PAUSE_ENV = "MATCHER_BATCH_PAUSE_BEFORE_COMMIT"
 SOLVED = ("optimal", "feasible")
 
 
@@ -134,7 +128,7 @@ def run_nightly(
                 change_penalty=cents_to_euros(outcome.change_penalty_cents),
                 summary=result,
             )
-            save_run(engine, record, rows, changes, _pause_hook(emit))
+            save_run(engine, record, rows, changes)
             result["timings"]["write"] = round(time.perf_counter() - written, 3)
             result["seconds"] = round(time.perf_counter() - started, 3)
             emit({"event": "written", "run_date": run_date.isoformat(), **result["timings"]})
@@ -156,16 +150,3 @@ def _capacity_signals(round_: Round, run_date: date, emit: Event) -> list[dict[s
         }
     )
     return signals
-
-
-def _pause_hook(emit: Event) -> Callable[[], None] | None:
-    seconds = float(os.environ.get(PAUSE_ENV, "0") or 0)
-    if seconds <= 0:
-        return None
-
-    def pause() -> None:
-        emit({"event": "paused_before_commit", "seconds": seconds})
-        sys.stderr.flush()
-        time.sleep(seconds)
-
-    return pause

@@ -6,7 +6,7 @@ killed process before the commit leaves the database exactly as it was; a rerun 
 replaces that date's run. See models/batch.md.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -82,13 +82,8 @@ def save_run(
     run: RunRecord,
     proposal_rows: Sequence[ProposalRow],
     change_rows: Sequence[ChangeRow],
-    before_commit: Callable[[], None] | None = None,
 ) -> None:
-    """Replace the run of run.run_date by this one, all in one transaction.
-
-    ``before_commit`` runs inside the transaction after every row is written; the tests use
-    it (through the service's pause hook) to kill a run at the worst possible moment.
-    """
+    """Replace the run of run.run_date by this one, all in one transaction."""
     with engine.begin() as connection:
         for table in (run_changes, proposals, runs):
             connection.execute(delete(table).where(table.c.run_date == run.run_date))
@@ -103,8 +98,6 @@ def save_run(
                 run_changes.insert(),
                 [{"run_date": run.run_date, **asdict(c)} for c in change_rows],
             )
-        if before_commit is not None:
-            before_commit()
 
 
 def previous_run_date(engine: Engine, before: date) -> date | None:

@@ -113,3 +113,4 @@ PRODUCTS: tuple[Product, ...] = (
 SHORT_INTERVENTIONS = tuple(p.code for p in PRODUCTS if p.market is Market.SHORT)
 FLOODED_INTERVENTIONS = tuple(p.code for p in PRODUCTS if p.market is Market.FLOODED)
 MATCHED_PRODUCTS = tuple(p for p in PRODUCTS if p.funding is not Funding.TASK)
+BALANCED_INTERVENTIONS = tuple(p.code for p in MATCHED_PRODUCTS if p.market is Market.BALANCED)

@@ -1,13 +1,8 @@
 """Assemble the demo region: providers, certificates, demand, capacity, bids and budgets.
 
-Capacity is sized from demand, per intervention, on the round date: running care (R) plus
-open requests (O), in weekly units. BALANCED interventions get R + 1.3-1.8 x O, SHORT ones
-R + 0.1 x O (the waiting list cannot be cleared), FLOODED ones 4.5 x (R + O) (providers
-get too little work). Each provider's share follows its size, and is never below the care
-already awarded to it.
+Capacity is sized from demand per intervention (`capacity.py`): balanced, short or flooded.
 """
 
-import math
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date, timedelta
@@ -15,7 +10,8 @@ from decimal import Decimal
 
 import numpy as np
 
-from matcher.data.demo.catalogue import MATCHED_PRODUCTS, PRODUCTS, Market, Product
+from matcher.data.demo.capacity import size_capacity
+from matcher.data.demo.catalogue import MATCHED_PRODUCTS, PRODUCTS, Product
 from matcher.data.demo.demand import Case, generate_cases
 from matcher.data.demo.geography import (
     MUNICIPALITIES,
@@ -31,7 +27,6 @@ from matcher.domain import (
     Award,
     Bid,
     Budget,
-    CapacityRow,
     Certification,
     HistoryRecord,
     Intervention,
@@ -47,8 +42,6 @@ from matcher.domain import (
 from matcher.domain.money import match_cost_cents
 
 MIN_PROVIDERS_PER_PRODUCT = 3
-CAPACITY_FACTOR = {Market.BALANCED: (1.3, 1.8), Market.SHORT: (0.1, 0.1)}
-FLOOD_FACTOR = 4.5
 
 
 def generate_region(seed: int = 2026, round_date: date = date(2026, 11, 23)) -> Round:
@@ -63,7 +56,7 @@ def generate_region(seed: int = 2026, round_date: date = date(2026, 11, 23)) -> 
         case.case_id = f"H{number:06d}"
     open_cases = [c for c in cases if c.started is None]
     running = [c for c in cases if c.started is not None and c.ended is None]
-    capacity = _size_capacity(rng, providers, certified_now, running, open_cases)
+    capacity = size_capacity(rng, providers, certified_now, cases, round_date)
     _assign_past_providers(rng, providers, cases)
     by_id = {p.provider.provider_id: p for p in providers}
     requests = _open_requests(rng, open_cases, certified_now, by_id, round_date)
@@ -124,85 +117,6 @@ def _certified_on(certifications: list[Certification], day: date) -> dict[str, l
         if c.covers(day) and c.provider_id not in result[c.intervention_id]:
             result[c.intervention_id].append(c.provider_id)
     return result
-
-
-def _size_capacity(
-    rng: np.random.Generator,
-    providers: list[DemoProvider],
-    certified_now: dict[str, list[str]],
-    running: list[Case],
-    open_cases: list[Case],
-) -> list[CapacityRow]:
-    """Capacity rows sized against demand (see the module docstring); awards get providers."""
-    weight = {p.provider.provider_id: p.weight for p in providers}
-    load_running: dict[str, float] = defaultdict(float)
-    load_open: dict[str, float] = defaultdict(float)
-    for c in running:
-        load_running[c.product.code] += float(c.units)
-    for c in open_cases:
-        load_open[c.product.code] += float(c.units)
-    rows: dict[tuple[str, str], float] = {}
-    for product in MATCHED_PRODUCTS:
-        code = product.code
-        holders = certified_now[code]
-        r, o = load_running[code], load_open[code]
-        if product.market is Market.FLOODED:
-            total = FLOOD_FACTOR * (r + o)
-        else:
-            low, high = CAPACITY_FACTOR[product.market]
-            total = r + float(rng.uniform(low, high)) * o
-        weights = np.array([weight[h] for h in holders])
-        share = {h: total * w / weights.sum() for h, w in zip(holders, weights, strict=True)}
-        used = _assign_running(rng, [c for c in running if c.product.code == code], share)
-        for h in holders:
-            rows[(h, code)] = max(share[h], used[h], 1.0)
-    result = [
-        CapacityRow(provider_id=p, intervention_id=code, capacity_units=Decimal(math.ceil(units)))
-        for (p, code), units in sorted(rows.items())
-    ]
-    return result + _total_rows(rng, providers, rows, running)
-
-
-def _assign_running(
-    rng: np.random.Generator, cases: list[Case], share: dict[str, float]
-) -> dict[str, float]:
-    """Running care goes to providers in proportion to their free share of capacity."""
-    used = dict.fromkeys(share, 0.0)
-    holders = list(share)
-    for case in cases:
-        free = np.array([max(share[h] - used[h], 0.0) + 1e-6 for h in holders])
-        chosen = holders[int(rng.choice(len(holders), p=free / free.sum()))]
-        case.provider_id = chosen
-        used[chosen] += float(case.units)
-    return used
-
-
-def _total_rows(
-    rng: np.random.Generator,
-    providers: list[DemoProvider],
-    rows: dict[tuple[str, str], float],
-    running: list[Case],
-) -> list[CapacityRow]:
-    """A `*` total for some providers whose interventions share one unit (a total over
-    hours and day-parts together would mean nothing)."""
-    unit = {p.code: p.unit for p in PRODUCTS}
-    awarded: dict[str, float] = defaultdict(float)
-    for c in running:
-        awarded[c.provider_id or ""] += float(c.units)
-    totals = []
-    for p in providers:
-        pid = p.provider.provider_id
-        own = [units for (q, code), units in rows.items() if q == pid]
-        codes = [code for (q, code) in rows if q == pid]
-        if len(own) < 2 or len({unit[c] for c in codes}) != 1 or rng.random() > 0.5:
-            continue
-        total = max(0.8 * sum(own), awarded[pid] + 1)
-        totals.append(
-            CapacityRow(
-                provider_id=pid, intervention_id="*", capacity_units=Decimal(math.ceil(total))
-            )
-        )
-    return totals
 
 
 def _assign_past_providers(

@@ -1,0 +1,63 @@
+"""Hypothesis profiles: a quick ``dev`` default and a thorough, reproducible ``ci``.
+
+``make pytest`` (hence ``.ci/run``) sets ``HYPOTHESIS_PROFILE=ci``: twice the examples, the
+same examples every run (``derandomize``) so a rare case is found or missed the same way on
+every machine, and the blob to reproduce a failure printed with it. ``dev`` keeps local runs
+short and remembers failing examples in ``.hypothesis/examples`` between runs, so a case found
+once is tried first next time. Tests that set their own ``max_examples`` pass it through
+``examples(n)``: ``n`` is what CI ran before the profiles, and the profile scales it.
+``mutation`` (``benchmarks/mutations.py``) is ``ci`` at the old counts without shrinking: a
+mutation run only asks which tests fail, and shrinking each failure made a run take hours.
+"""
+
+import os
+from pathlib import Path
+
+from hypothesis import Phase, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
+
+PROFILE_ENV = "HYPOTHESIS_PROFILE"
+DEFAULT_PROFILE = "dev"
+EXAMPLES_DB = Path(__file__).resolve().parents[1] / ".hypothesis" / "examples"
+SCALE = {"dev": 0.25, "ci": 2.0, "mutation": 1.0}
+MIN_EXAMPLES = 10
+
+settings.register_profile(
+    "ci",
+    max_examples=200,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    deadline=None,
+)
+settings.register_profile(
+    "mutation",
+    settings.get_profile("ci"),
+    max_examples=100,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+settings.register_profile(
+    "dev",
+    max_examples=25,
+    database=DirectoryBasedExampleDatabase(str(EXAMPLES_DB)),
+)
+
+
+def active_profile() -> str:
+    """The profile named by ``HYPOTHESIS_PROFILE`` (``dev`` when unset); unknown names fail."""
+    name = os.environ.get(PROFILE_ENV, DEFAULT_PROFILE)
+    if name not in SCALE:
+        raise ValueError(f"{PROFILE_ENV}={name!r}: expected one of {', '.join(sorted(SCALE))}")
+    return name
+
+
+def load_profile() -> str:
+    """Make the active profile Hypothesis's default for every test; returns its name."""
+    name = active_profile()
+    settings.load_profile(name)
+    return name
+
+
+def examples(n: int) -> int:
+    """A test's own example count ``n`` scaled by the active profile (never below 10)."""
+    return max(MIN_EXAMPLES, round(n * SCALE[active_profile()]))
