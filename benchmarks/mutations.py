@@ -263,7 +263,12 @@ MUTATIONS = (
     Mutation(
         "a one-request part rejects a pair that fills a row exactly",
         STAGES,
-        (("if a in local and c > limit.rhs:", "if a in local and c >= limit.rhs:"),),
+        (
+            (
+                "too_big = rows.data > part.rhs[rows.col]",
+                "too_big = rows.data >= part.rhs[rows.col]",
+            ),
+        ),
     ),
     Mutation(
         "a one-request part takes the dearest pair",
