@@ -272,6 +272,19 @@ def test_an_over_booked_provider_takes_nothing_new_and_the_round_stays_solvable(
     assert placed(round_) == {("R1", "P2")}
 
 
+def test_an_over_booked_provider_leaves_a_contested_part_solvable() -> None:
+    # Two requests share P1's row, so the part goes to a solver: P1 runs 14 units against a
+    # row of 10, and its row must read "no room" (0), not "-4" (no answer at all).
+    round_ = one_request(
+        providers=[provider("P1"), provider("P2")],
+        requests=[request(r, "4", start_date=START) for r in ("R1", "R2")],
+        bids=[bid(r, p, t) for r in ("R1", "R2") for p, t in (("P1", "50"), ("P2", "60"))],
+        capacity_rows=[capacity("P1", "10"), capacity("P2", "10")],
+        awards=[award("A1", "P1", "14")],
+    )
+    assert placed(round_) == {("R1", "P2"), ("R2", "P2")}
+
+
 @pytest.mark.parametrize(
     ("weeks", "points"),
     [(0, 10), (3, 40), (4, 50), (5, 50), (30, 50)],
