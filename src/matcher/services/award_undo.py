@@ -7,7 +7,7 @@ reason, so the audit always says why an award was undone.
 import pandas as pd
 
 from matcher.data.db.awarding import AwardedLine
-from matcher.data.db.engine import database_url, make_engine
+from matcher.data.db.engine import engine_for
 from matcher.data.db.revoking import revocable, revoke_award
 
 COLUMNS = ["request", "provider", "intervention", "tariff", "units", "cost a week"]
@@ -15,11 +15,8 @@ COLUMNS = ["request", "provider", "intervention", "tariff", "units", "cost a wee
 
 def revocable_awards(db: str | None, request_ids: set[str] | None = None) -> pd.DataFrame:
     """The standing awards made from the app (those of ``request_ids`` when given)."""
-    engine = make_engine(database_url(db))
-    try:
+    with engine_for(db) as engine:
         lines = revocable(engine)
-    finally:
-        engine.dispose()
     rows = [
         {
             "request": line.request_id,
@@ -37,8 +34,5 @@ def revocable_awards(db: str | None, request_ids: set[str] | None = None) -> pd.
 
 def revoke(db: str | None, request_id: str, *, who: str, why: str) -> AwardedLine:
     """Revoke the app award of one request (AwardRefusedError when it cannot be)."""
-    engine = make_engine(database_url(db))
-    try:
+    with engine_for(db) as engine:
         return revoke_award(engine, request_id, who=who, why=why)
-    finally:
-        engine.dispose()

@@ -5,7 +5,7 @@ from typing import Any
 import pandas as pd
 
 from matcher.data.db import audit
-from matcher.data.db.engine import database_url, make_engine
+from matcher.data.db.engine import engine_for
 from matcher.data.db.migrate import current_revision
 from matcher.data.db.runs import run_records
 
@@ -14,13 +14,10 @@ KPI_COLUMNS = ("n_requests", "n_assigned", "total_cost", "gap", "seconds")
 
 def data_version(db: str | None) -> tuple[int, int] | None:
     """Changes whenever the stored round does; None when the database is not initialised."""
-    engine = make_engine(database_url(db))
-    try:
+    with engine_for(db) as engine:
         if current_revision(engine) is None:
             return None
         return audit.data_version(engine)
-    finally:
-        engine.dispose()
 
 
 def runs(db: str | None) -> pd.DataFrame:
@@ -36,11 +33,8 @@ def runs(db: str | None) -> pd.DataFrame:
 
 def batch_runs(db: str | None) -> pd.DataFrame:
     """Every nightly batch run, newest first: when, parameters, status, KPIs and changes."""
-    engine = make_engine(database_url(db))
-    try:
+    with engine_for(db) as engine:
         records = run_records(engine)
-    finally:
-        engine.dispose()
     rows = [
         {
             "run_date": r.run_date,
@@ -83,12 +77,9 @@ def overrides(db: str | None) -> pd.DataFrame:
 
 
 def _read(db: str | None, reader: Any) -> pd.DataFrame:
-    engine = make_engine(database_url(db))
-    try:
+    with engine_for(db) as engine:
         frame: pd.DataFrame = reader(engine)
         return frame
-    finally:
-        engine.dispose()
 
 
 def _words(parameters: dict[str, Any]) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from matcher.data.db.audit import OverrideEntry, record_overrides, record_run, utc_now
 from matcher.data.db.awarding import AwardedLine, AwardLine, write_awards
-from matcher.data.db.engine import database_url, make_engine
+from matcher.data.db.engine import engine_for
 from matcher.domain import Round
 from matcher.matching import (
     Explanation,
@@ -245,8 +245,7 @@ def record(
     kind: str = "round",
 ) -> int:
     """Write the run record of a solved (or failed) round; returns its run_id."""
-    engine = make_engine(database_url(db))
-    try:
+    with engine_for(db) as engine:
         return record_run(
             engine,
             kind=kind,
@@ -264,8 +263,6 @@ def record(
             status=result.summary["status"],
             kpis={k: v for k, v in result.summary.items() if k not in ("status", "message")},
         )
-    finally:
-        engine.dispose()
 
 
 def solve_and_record(
@@ -302,11 +299,8 @@ def log_overrides(
     db: str | None, entries: Iterable[OverrideEntry], *, who: str, run_id: int | None
 ) -> None:
     """Log the pins and forbids a regisseur set or lifted, with why."""
-    engine = make_engine(database_url(db))
-    try:
+    with engine_for(db) as engine:
         record_overrides(engine, list(entries), who=who, run_id=run_id)
-    finally:
-        engine.dispose()
 
 
 def award(
@@ -333,8 +327,7 @@ def award(
     missing = wanted - set(frame["request"])
     if missing:
         raise ValueError(f"no proposal for {', '.join(sorted(missing))}")
-    engine = make_engine(database_url(db))
-    try:
+    with engine_for(db) as engine:
         return write_awards(
             engine,
             lines,
@@ -344,8 +337,6 @@ def award(
             run_id=result.run_id,
             proposed_on=result.import_id,
         )
-    finally:
-        engine.dispose()
 
 
 def round_day(round_: Round) -> date:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from matcher.data.db.engine import database_url, make_engine, plain_database_errors
+from matcher.data.db.engine import database_url, engine_for, make_engine, plain_database_errors
 from matcher.data.db.engine import redacted_url as redacted_url  # the app shows URLs with it
 from matcher.data.db.migrate import current_revision, upgrade
 from matcher.data.db.store import ImportRecord, is_empty, load_round, save_round
@@ -70,16 +70,12 @@ class NoRoundStoredError(Exception):
 
 def load_current_round(db: str | None = None) -> Round:
     """The round currently stored in the database; NoRoundStoredError when it holds none."""
-    engine = make_engine(database_url(db))
-    try:
-        with plain_database_errors():
-            if is_empty(engine):
-                raise NoRoundStoredError(
-                    "the database holds no round; import one first with `matcher import ROUND`"
-                )
-            return load_round(engine)
-    finally:
-        engine.dispose()
+    with engine_for(db) as engine, plain_database_errors():
+        if is_empty(engine):
+            raise NoRoundStoredError(
+                "the database holds no round; import one first with `matcher import ROUND`"
+            )
+        return load_round(engine)
 
 
 def export_round(out: Path, db: str | None = None) -> Round:
@@ -111,14 +107,10 @@ def generate_demo(out_dir: Path, seed: int = 2026, round_date: date | None = Non
 
 def stored_round(db: str | None = None) -> Round | None:
     """The stored round, or None when the database is new, empty or not initialised."""
-    engine = make_engine(database_url(db))
-    try:
-        with plain_database_errors():
-            if current_revision(engine) is None or is_empty(engine):
-                return None
-            return load_round(engine)
-    finally:
-        engine.dispose()
+    with engine_for(db) as engine, plain_database_errors():
+        if current_revision(engine) is None or is_empty(engine):
+            return None
+        return load_round(engine)
 
 
 def round_from(round_dir: Path | None = None, db: str | None = None) -> tuple[str, Round]:

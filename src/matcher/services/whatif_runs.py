@@ -13,7 +13,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from matcher.data.db.audit import record_run, utc_now
-from matcher.data.db.engine import database_url, make_engine
+from matcher.data.db.engine import engine_for
 from matcher.domain import Round
 from matcher.scenarios.apply import apply_scenario
 from matcher.scenarios.compare import (
@@ -113,8 +113,7 @@ def _record(
     """The run record: the scenario in full and in words, both runs' KPIs; the History
     page's KPI columns (requests, placed, cost, gap) are the scenario's."""
     kpis = result.kpis
-    engine = make_engine(database_url(db))
-    try:
+    with engine_for(db) as engine:
         return record_run(
             engine,
             kind=RECORD_KIND,
@@ -140,8 +139,6 @@ def _record(
                 "baseline": baseline.kpis.model_dump(mode="json"),
             },
         )
-    finally:
-        engine.dispose()
 
 
 def side_by_side(comparison: Comparison) -> pd.DataFrame:

@@ -42,6 +42,17 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+@contextmanager
+def engine_for(db: str | None) -> Iterator[Engine]:
+    """An engine on the database at ``db`` (default: $MATCHER_DB or the SQLite file),
+    disposed when the block ends: what each service call opens and closes."""
+    engine = make_engine(database_url(db))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
 def redacted_url(url: str) -> str:
     """The URL with its password hidden, fit to print or show (`user:***@host`)."""
     scheme, separator, rest = url.partition("://")
