@@ -10,7 +10,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import Engine
 
+from matcher.data.db.engine import make_engine
+from matcher.data.db.migrate import upgrade
 from tests.profiles import load_profile
 
 HYPOTHESIS_PROFILE = load_profile()
@@ -47,3 +50,12 @@ def db_url(request: pytest.FixtureRequest) -> str:
     fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     url: str = request.getfixturevalue(fixture)
     return url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on the test's fresh database, migrated to the current schema."""
+    engine = make_engine(db_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()

@@ -1,7 +1,6 @@
 """The batch against a real database (SQLite and PostgreSQL): one run record per date,
 reruns replace, changes against the night before, and one batch at a time."""
 
-from collections.abc import Iterator
 from datetime import date
 
 import numpy as np
@@ -11,7 +10,6 @@ from sqlalchemy import Engine
 from matcher.batch.run import BatchSettings
 from matcher.data.db.engine import make_engine
 from matcher.data.db.lock import BatchAlreadyRunningError, batch_lock
-from matcher.data.db.migrate import upgrade
 from matcher.data.db.runs import load_run, run_dates
 from matcher.data.db.store import save_round
 from matcher.domain import Round
@@ -32,14 +30,6 @@ def two_requests(r2_at_p2: int = 30) -> Round:
         capacity={("P1", "I1"): 2, ("P2", "I1"): 2},
         bids={("R1", "P1"): 40, ("R2", "P1"): 40, ("R2", "P2"): r2_at_p2},
     )
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def nightly(url: str, day: date, settings: BatchSettings = SETTINGS) -> dict[str, object]:

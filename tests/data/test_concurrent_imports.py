@@ -8,16 +8,13 @@ rows and the database ends with both rounds' requests.
 """
 
 import multiprocessing
-from collections.abc import Iterator
 from multiprocessing.synchronize import Barrier
 from queue import Queue
 from typing import NamedTuple
 
-import pytest
 from sqlalchemy import Engine, select
 
 from matcher.data.db.engine import make_engine
-from matcher.data.db.migrate import upgrade
 from matcher.data.db.schema import imports
 from matcher.data.db.store import DatabaseNotEmptyError, load_round, save_round
 from matcher.domain import Round
@@ -87,14 +84,6 @@ def import_sources(engine: Engine) -> list[str]:
     with engine.connect() as connection:
         query = select(imports.c.source).order_by(imports.c.import_id)
         return [str(source) for source in connection.execute(query).scalars()]
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def test_two_replacing_imports_at_once_leave_the_later_round_whole(

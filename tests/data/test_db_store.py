@@ -1,6 +1,6 @@
 """Storage on SQLite and PostgreSQL: exact round-trip, all-or-nothing, replace, migrations."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,14 +29,6 @@ from matcher.domain import Round
 from tests.paths import TINY
 from tests.profiles import examples
 from tests.strategies import rounds
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def tiny() -> Round:
