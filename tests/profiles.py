@@ -22,8 +22,15 @@ EXAMPLES_DB = Path(__file__).resolve().parents[1] / ".hypothesis" / "examples"
 SCALE = {"dev": 0.25, "ci": 2.0, "mutation": 1.0}
 MIN_EXAMPLES = 10
 
+# Both profiles start from Hypothesis's own "default" rather than from whatever is loaded when
+# this module runs: where the CI environment variable is set, Hypothesis loads its built-in
+# "ci" profile first (derandomised, no database), and a profile without a parent would inherit
+# that — which made ``dev`` derandomised on the CI machine.
+_BASE = settings.get_profile("default")
+
 settings.register_profile(
     "ci",
+    _BASE,
     max_examples=200,
     derandomize=True,
     database=None,
@@ -38,6 +45,7 @@ settings.register_profile(
 )
 settings.register_profile(
     "dev",
+    _BASE,
     max_examples=25,
     database=DirectoryBasedExampleDatabase(str(EXAMPLES_DB)),
 )
