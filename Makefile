@@ -28,6 +28,7 @@ system-deps:
 demo: install
 	$(BIN)/matcher db init
 	$(BIN)/matcher import data/demo --replace
+	$(BIN)/matcher users demo
 	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
 app: install

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages.components import escape_markdown, money_column, score_column
-from app_pages.state import cached_open_requests, current_round, require_round
+from app_pages.state import actor, cached_open_requests, current_round, require_round
 from matcher.services.cases import rank_case
 
 st.title("One case")
@@ -23,7 +23,7 @@ assert round_ is not None
 # The Matching round page keeps its last run here: the case counts room after its proposals.
 stored = st.session_state.get("match_result")
 outcome, run = (None, "") if stored is None else (stored[1].outcome, f"the last run ({stored[0]})")
-case = rank_case(round_, labels[picked], outcome, run)
+case = rank_case(round_, labels[picked], outcome, run, actor=actor())
 ranking = case.table
 if ranking.empty:
     st.warning("No provider bid on this request or has a standing offer for its intervention.")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.state import current_round, db_url, forget_round
+from app_pages.state import actor, current_round, db_url, forget_round
+from matcher.services.access import Actor
 from matcher.services.downloads import EXCEL_MIME
 from matcher.services.rounds import export_round
 from matcher.services.uploads import UploadError, import_upload, template_workbook
@@ -28,7 +29,7 @@ if upload is not None and st.button("Validate and import", type="primary"):
     with st.spinner("Checking every file ..."):
         try:
             outcome = import_upload(
-                upload.name, upload.getvalue(), db_url(), drop_awards=drop_awards
+                upload.name, upload.getvalue(), db_url(), actor=actor(), drop_awards=drop_awards
             )
         except UploadError as exc:
             st.error(str(exc))
@@ -61,19 +62,19 @@ def template_bytes() -> bytes:
 left.download_button("Template workbook", template_bytes, "matcher-round-template.xlsx", EXCEL_MIME)
 
 
-def stored_round_bytes(url: str) -> bytes:
+def stored_round_bytes(url: str, who: Actor) -> bytes:
     """The stored round as a workbook, written when the button is clicked."""
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "round.xlsx"
-        export_round(path, url)
+        export_round(path, url, actor=who)
         return path.read_bytes()
 
 
 if current_round() is not None:
-    url = db_url()  # read now: the callable runs outside this script's session
+    url, who = db_url(), actor()  # read now: the callable runs outside this script's session
     right.download_button(
         "Download the stored round",
-        lambda: stored_round_bytes(url),
+        lambda: stored_round_bytes(url, who),
         "matcher-round.xlsx",
         EXCEL_MIME,
     )

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.components import download_buttons
-from app_pages.state import db_url, version
+from app_pages.state import actor, db_url, version
 from matcher.services.catalogue import readable, timezone
 from matcher.services.history import awards, batch_runs, overrides, runs
 
@@ -47,17 +47,23 @@ if version() is None:
 url = db_url()
 section(
     "Runs",
-    runs(url),
+    runs(url, actor()),
     "No run yet: runs of the Matching round and What-if pages appear here.",
     "runs",
     RUN_COLUMNS,
 )
 section(
     "Nightly batch runs",
-    batch_runs(url),
+    batch_runs(url, actor()),
     "No nightly run yet: `matcher batch` writes one record per night.",
     "batch_runs",
     RUN_COLUMNS,
 )
-section("Awards", awards(url), "No award made from the app yet.", "awards", LOG_COLUMNS)
-section("Pins and forbids", overrides(url), "No pin or forbid set yet.", "overrides", LOG_COLUMNS)
+section("Awards", awards(url, actor()), "No award made from the app yet.", "awards", LOG_COLUMNS)
+section(
+    "Pins and forbids",
+    overrides(url, actor()),
+    "No pin or forbid set yet.",
+    "overrides",
+    LOG_COLUMNS,
+)

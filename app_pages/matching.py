@@ -14,16 +14,17 @@ from app_pages.components import (
 )
 from app_pages.round_controls import overrides_panel, revoke_panel
 from app_pages.state import (
+    actor,
     cached_open_requests,
     db_url,
     forget_round,
     require_round,
     round_import,
-    who,
 )
 from matcher.data.db.audit import OverrideEntry
 from matcher.data.db.awarding import AwardRefusedError
 from matcher.matching import SOLVERS
+from matcher.services.access import own_scopes
 from matcher.services.round_session import (
     DEFAULT_TIME_LIMIT,
     award,
@@ -41,7 +42,10 @@ WHY, CLEAR_WHY = "match_why", "match_why_clear"
 
 st.title("Matching round")
 round_ = require_round()
-choices = scopes(round_)
+choices = own_scopes(actor(), round_, scopes(round_))
+if not choices:
+    st.info("None of your teams has requests in this round.")
+    st.stop()
 st.session_state.setdefault(PINS, set())
 st.session_state.setdefault(FORBIDS, set())
 if st.session_state.pop(CLEAR_WHY, False):
@@ -95,7 +99,7 @@ def run() -> None:
             db_url(),
             round_,
             scope,
-            who=who(),
+            actor=actor(),
             pins=st.session_state[PINS],
             forbids=st.session_state[FORBIDS],
             time_limit=float(time_limit),
@@ -137,7 +141,7 @@ def settle_overrides(done: set[str], run_id: int | None) -> None:
     log_overrides(
         db_url(),
         sorted(entries, key=lambda e: (e.request_id, e.provider_id)),
-        who=who(),
+        actor=actor(),
         run_id=run_id,
     )
     st.session_state[PINS], st.session_state[FORBIDS] = keep_pins, keep_forbids
@@ -200,7 +204,7 @@ if col_resolve.button("Re-solve with pins and forbids"):
         OverrideEntry(r, p, "forbid", reason)
         for r, p in sorted(new_forbids - st.session_state[FORBIDS])
     ]
-    log_overrides(db_url(), entries, who=who(), run_id=result.run_id)
+    log_overrides(db_url(), entries, actor=actor(), run_id=result.run_id)
     st.session_state[PINS], st.session_state[FORBIDS] = new_pins, new_forbids
     st.session_state[CLEAR_WHY] = bool(entries)
     run()
@@ -209,7 +213,7 @@ if col_resolve.button("Re-solve with pins and forbids"):
 chosen = sorted(edited.loc[edited["award"], "request"])
 if col_award.button(f"Award selected ({len(chosen)})", disabled=not chosen):
     try:
-        awarded = award(db_url(), result, chosen, who=who(), why=reason, on=round_day(round_))
+        awarded = award(db_url(), result, chosen, actor=actor(), why=reason, on=round_day(round_))
     except AwardRefusedError as exc:
         st.error("Nothing was awarded:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
     else:

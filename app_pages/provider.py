@@ -1,21 +1,23 @@
-"""Provider view: the open requests a provider may bid on, without client details, and the
-full details of the requests awarded to it. The service decides what may be shown."""
+"""Provider portal: for the logged-in provider, the open requests it may bid on without client
+details, and the full details of the requests awarded to it. The service decides what may be
+shown, for this provider only (services/provider_view.py)."""
 
 import streamlit as st
 
 from app_pages.components import download_buttons
-from app_pages.state import require_round
+from app_pages.state import actor, require_round
 from matcher.services.provider_view import provider_view
 
-st.title("Provider view")
+st.title("Provider portal")
+me = actor()
 round_ = require_round()
-names = {f"{p.provider_id} {p.name}": p.provider_id for p in round_.providers}
+provider_id = me.provider_id or ""
+names = {p.provider_id: p.name for p in round_.providers}
 st.caption(
-    "What a provider sees in the portal. Client details appear only once a request is "
-    "awarded to that provider."
+    f"{provider_id} {names.get(provider_id, '')} · client details appear only once a "
+    "request is awarded to you."
 )
-picked = st.selectbox("Provider", list(names), key="provider_id")
-view = provider_view(round_, names[picked])
+view = provider_view(round_, provider_id, actor=me)
 
 left, right = st.columns(2)
 left.metric("Open requests to bid on", f"{len(view.open_to_bid):,}")

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.components import money_column
-from app_pages.state import db_url, forget_round, who
+from app_pages.state import actor, db_url, forget_round
 from matcher.data.db.audit import OverrideEntry
 from matcher.data.db.awarding import AwardRefusedError
 from matcher.services.award_undo import revocable_awards, revoke
@@ -44,7 +44,7 @@ def overrides_panel(pins_key: str, forbids_key: str, run_id: int | None) -> None
                 )
                 for row in ticked.itertuples()
             ]
-            log_overrides(db_url(), entries, who=who(), run_id=run_id)
+            log_overrides(db_url(), entries, actor=actor(), run_id=run_id)
             gone = {(e.request_id, e.provider_id) for e in entries}
             st.session_state[pins_key] = pins - gone
             st.session_state[forbids_key] = forbids - gone
@@ -53,7 +53,7 @@ def overrides_panel(pins_key: str, forbids_key: str, run_id: int | None) -> None
 
 def revoke_panel(request_ids: set[str] | None) -> None:
     """The awards made from the app in this scope, and a two-step revoke of one of them."""
-    awards = revocable_awards(db_url(), request_ids)
+    awards = revocable_awards(db_url(), actor(), request_ids)
     if awards.empty:
         return
     with st.expander(f"Awards made from the app in this scope ({len(awards):,})"):
@@ -84,7 +84,7 @@ def revoke_panel(request_ids: set[str] | None) -> None:
         if yes.button("Yes, revoke", type="primary"):
             st.session_state.pop(PENDING)
             try:
-                line = revoke(db_url(), pending, who=who(), why=why)
+                line = revoke(db_url(), pending, actor=actor(), why=why)
             except AwardRefusedError as exc:
                 st.error("Nothing was revoked:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
                 return

@@ -7,9 +7,11 @@ a page renders from memory and every session sees a new award or import at once.
 import pandas as pd
 import streamlit as st
 
+from app_pages.session import current_actor
 from matcher.capacity.report import CapacityReport
 from matcher.capacity.settings import CapacitySettings
 from matcher.domain import Round
+from matcher.services.access import Actor, Permission, own_rows, own_scopes, require
 from matcher.services.capacity import capacity_report
 from matcher.services.history import data_version
 from matcher.services.overview import RoundOverview, summarise
@@ -23,10 +25,12 @@ def db_url() -> str:
     return url
 
 
-def who() -> str:
-    """The name this session writes in the audit."""
-    name: str = st.session_state.get("who") or "regisseur"
-    return name.strip() or "regisseur"
+def actor() -> Actor:
+    """The logged-in actor of this session (app.py shows no page without one)."""
+    logged_in = current_actor()
+    if logged_in is None:
+        st.stop()
+    return logged_in
 
 
 def version() -> tuple[int, int] | None:
@@ -40,7 +44,9 @@ def _round(url: str, stamp: tuple[int, int] | None) -> Round | None:
 
 
 def current_round() -> Round | None:
-    """The stored round (cached; immutable, so shared between sessions)."""
+    """The stored round (cached; immutable, so shared between sessions); only for a
+    logged-in session."""
+    actor()
     stamp = version()
     st.session_state["round_import"] = None if stamp is None else stamp[0]
     return _round(db_url(), stamp)
@@ -61,6 +67,7 @@ def _overview(url: str, stamp: tuple[int, int] | None) -> RoundOverview | None:
 
 def cached_overview(url: str) -> RoundOverview | None:
     """The overview of the stored round, or None when the database holds none yet."""
+    require(actor(), Permission.OVERVIEW)
     return _overview(url, data_version(url))
 
 
@@ -71,14 +78,15 @@ def _open_requests(url: str, stamp: tuple[int, int] | None) -> pd.DataFrame:
 
 
 def cached_open_requests() -> pd.DataFrame:
-    """The open requests of the stored round, without client details."""
-    return _open_requests(db_url(), version())
+    """The open requests of the actor's teams, without client details."""
+    frame = _open_requests(db_url(), version())
+    return frame if frame.empty else own_rows(actor(), frame)
 
 
 def scope_labels() -> list[str]:
     """The scopes a regisseur can match, in the order shown."""
     round_ = current_round()
-    return [] if round_ is None else list(scopes(round_))
+    return [] if round_ is None else list(own_scopes(actor(), round_, scopes(round_)))
 
 
 def forget_round() -> None:
@@ -100,15 +108,17 @@ def require_round() -> Round:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Analysing capacity (forecasts, signals) ...")
-def _capacity(url: str, stamp: tuple[int, int] | None, tbtf: bool) -> CapacityReport:
+def _capacity(url: str, stamp: tuple[int, int] | None, tbtf: bool, _actor: Actor) -> CapacityReport:
     round_ = _round(url, stamp)
     assert round_ is not None
     # Too-big-to-fail re-matches the largest providers' clients (seconds on the demo), so
     # the page's first render leaves it out and runs it when asked.
-    return capacity_report(round_, None if tbtf else CapacitySettings(tbtf_max_providers=0))
+    settings = None if tbtf else CapacitySettings(tbtf_max_providers=0)
+    return capacity_report(round_, settings, actor=_actor)
 
 
 def cached_capacity(tbtf: bool = False) -> CapacityReport:
     """The capacity analysis of the stored round (cached per data version), with the
     too-big-to-fail re-matches only when ``tbtf``."""
-    return _capacity(db_url(), version(), tbtf)
+    require(actor(), Permission.CAPACITY)  # the cache below checks again only when it misses
+    return _capacity(db_url(), version(), tbtf, actor())

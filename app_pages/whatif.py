@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages.components import download_buttons, run_with_progress
-from app_pages.state import db_url, require_round, version, who
+from app_pages.state import actor, db_url, require_round, version
 from matcher.matching import SOLVERS
 from matcher.scenarios.errors import ScenarioError
 from matcher.scenarios.files import file_name, scenario_from_toml, scenario_toml
@@ -245,7 +245,7 @@ if st.button("Run what-if", type="primary", disabled=not scenario.changes):
                 round_,
                 scenario,
                 settings,
-                who=who(),
+                actor=actor(),
                 baseline=kept[1] if kept and kept[0] == baseline_key else None,
                 progress=progress,
             ),

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from tests.actors import STEWARD
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("overview", "matching", "case", "capacity", "whatif", "data", "history", "provider")
 
@@ -26,7 +28,7 @@ def main() -> None:
     else:
         url = f"sqlite:///{tempfile.mkdtemp()}/demo.sqlite"
         init_database(url)
-        import_round(ROOT / "data" / "demo", url)
+        import_round(ROOT / "data" / "demo", url, actor=STEWARD)
     os.environ["MATCHER_DB"] = url
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     started = time.perf_counter()

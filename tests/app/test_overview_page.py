@@ -7,12 +7,14 @@ from streamlit.testing.v1 import AppTest
 
 from matcher.data.reader import read_round
 from matcher.services.rounds import import_round, init_database
+from tests.actors import ANNA, STEWARD
 from tests.paths import APP, TINY
 
 
 def run_app(monkeypatch: pytest.MonkeyPatch, url: str) -> AppTest:
     monkeypatch.setenv("MATCHER_DB", url)
     app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["actor"] = ANNA
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     return app
@@ -23,7 +25,7 @@ def test_overview_shows_the_counts_of_the_stored_round(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'app.sqlite'}"
     init_database(url)
-    import_round(TINY, url)
+    import_round(TINY, url, actor=STEWARD)
     expected = read_round(TINY).round
 
     app = run_app(monkeypatch, url)

@@ -8,7 +8,9 @@ from streamlit.testing.v1 import AppTest
 
 from matcher.data.reader import read_round
 from matcher.services import history
+from matcher.services.access import Actor
 from matcher.services.rounds import import_round, init_database, stored_round
+from tests.actors import ANNA, CAPACITY, STEWARD, provider
 from tests.paths import APP, TINY
 
 
@@ -17,14 +19,24 @@ def database(tmp_path: Path, round_dir: Path | None) -> str:
     url = f"sqlite:///{tmp_path / 'app.sqlite'}"
     init_database(url)
     if round_dir is not None:
-        import_round(round_dir, url)
+        import_round(round_dir, url, actor=STEWARD)
     return url
 
 
-def open_page(monkeypatch: pytest.MonkeyPatch, url: str, page: str) -> AppTest:
-    """The app on url, switched to app_pages/<page>.py and run without exceptions."""
+# Who opens each page in these tests: a role that may see it.
+PAGE_ACTORS: dict[str, Actor] = {
+    "capacity": CAPACITY, "whatif": CAPACITY, "data": STEWARD, "provider": provider("P003"),
+}  # fmt: skip
+
+
+def open_page(
+    monkeypatch: pytest.MonkeyPatch, url: str, page: str, actor: Actor | None = None
+) -> AppTest:
+    """The app on url, logged in as actor (by default one whose role sees the page),
+    switched to app_pages/<page>.py and run without exceptions."""
     monkeypatch.setenv("MATCHER_DB", url)
     app = AppTest.from_file(APP, default_timeout=120)
+    app.session_state["actor"] = actor or PAGE_ACTORS.get(page, ANNA)
     app.run()
     app.switch_page(f"app_pages/{page}.py")
     app.run()
@@ -65,8 +77,8 @@ def test_matching_runs_pins_resolves_and_awards(
     assert first in app.session_state["match_pins"]
     result = app.session_state["match_result"][1]
     assert bool(result.proposals.set_index("request").loc[first[0], "pinned"])
-    assert list(history.overrides(url)["action"]) == ["pin"]
-    assert len(history.runs(url)) == 2
+    assert list(history.overrides(url, ANNA)["action"]) == ["pin"]
+    assert len(history.runs(url, ANNA)) == 2
 
     edit_proposals(app, {1: {"award": True}})
     app.text_input(key="match_why").input("client agreed").run()
@@ -76,7 +88,7 @@ def test_matching_runs_pins_resolves_and_awards(
     stored = stored_round(url)
     assert stored is not None
     assert awarded in {a.request_id for a in stored.awards or ()}
-    log = history.awards(url)
+    log = history.awards(url, ANNA)
     assert list(log["why"]) == ["client agreed"]
     assert awarded not in set(app.session_state["match_result"][1].proposals["request"])
 
@@ -108,7 +120,7 @@ def test_provider_view_shows_no_client_details(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     app = open_page(monkeypatch, database(tmp_path, TINY), "provider")
-    app.selectbox(key="provider_id").select("P003 Duinrand Jeugd").run()
+    assert not app.selectbox  # a provider sees its own portal, it picks no other provider
     table = app.dataframe[0].value
     assert list(table["request"]) == ["R003", "R004", "R005"]
     refs = {r.client_ref for r in read_round(TINY).round.requests}
@@ -128,7 +140,7 @@ def test_history_lists_nothing_yet_and_then_the_runs(
     runs = app.dataframe[0].value
     assert runs.loc[0, "status"] == "Proven best"  # the code "optimal" is in the download
     assert runs.loc[0, "placed"] == 5
-    stored = history.runs(url)
+    stored = history.runs(url, ANNA)
     utc = pd.Timestamp(stored["started_at"].iloc[0])
     utc = utc.tz_localize("UTC") if utc.tzinfo is None else utc
     local = utc.tz_convert("Europe/Amsterdam").tz_localize(None)
@@ -207,7 +219,7 @@ def test_pin_award_run_again_remove_a_pin_and_revoke(
     click(app, "Remove ticked (1)")
     assert app.session_state["match_pins"] == set()
     assert remove == {second}
-    actions = list(history.overrides(url)["action"])
+    actions = list(history.overrides(url, ANNA)["action"])
     assert actions.count("unpin") == 2  # one settled by the award, one removed by hand
 
     app.text_input(key="revoke-why").input("client moved").run()
@@ -221,4 +233,4 @@ def test_pin_award_run_again_remove_a_pin_and_revoke(
     assert stored is not None
     assert first[0] not in {a.request_id for a in stored.awards or ()}
     assert any("Revoked:" in s.value for s in app.success)
-    assert list(history.awards(url)["action"]) == ["revoke", "award"]
+    assert list(history.awards(url, ANNA)["action"]) == ["revoke", "award"]

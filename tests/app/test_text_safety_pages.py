@@ -8,6 +8,7 @@ from sqlalchemy import update
 from matcher.data.db.engine import make_engine
 from matcher.data.db.schema import round_tables
 from matcher.services.rounds import import_round, init_database
+from tests.actors import STEWARD
 from tests.app.test_pages import database, open_page
 from tests.paths import TINY
 
@@ -38,7 +39,7 @@ def test_the_overview_never_shows_the_database_password(
 ) -> None:
     url = postgres_url.replace("postgres@", "postgres:pw-s3cret@")  # trust: any password works
     init_database(url)
-    import_round(TINY, url)
+    import_round(TINY, url, actor=STEWARD)
 
     app = open_page(monkeypatch, url, "overview")
 

@@ -10,6 +10,7 @@ from matcher.scenarios import run as scenario_run
 from matcher.scenarios.run import RunResult, RunSettings
 from matcher.scenarios.scenario import Scenario
 from matcher.services import history
+from tests.actors import ANNA
 from tests.app.test_pages import click, database, open_page
 from tests.paths import TINY
 
@@ -39,14 +40,14 @@ def test_a_provider_exit_runs_side_by_side_and_is_recorded(
     assert metrics["Placed"].value == table.loc["placed", "Kennemer leaves"]
     assert len(app.get("vega_lite_chart")) == 2
 
-    (record,) = history.runs(url).to_dict("records")
+    (record,) = history.runs(url, ANNA).to_dict("records")
     assert record["kind"] == "scenario"
     assert "changes: P001 leaves" in record["parameters"]
 
     app.number_input(key="whatif_growth_percent").set_value(20.0).run()
     run_whatif(app)
     assert any("matched before with the same settings" in c.value for c in app.caption)
-    assert len(history.runs(url)) == 2
+    assert len(history.runs(url, ANNA)) == 2
 
 
 def test_loading_a_shipped_file_fills_the_controls(
@@ -83,7 +84,7 @@ def test_a_capacity_cut_that_does_not_fit_is_refused_without_a_record(
     app.number_input(key="whatif_capacity_percent").set_value(-10.0).run()
     click(app, "Run what-if")
     assert any("P002 has no capacity row for 46A01" in e.value for e in app.error)
-    assert history.runs(url).empty
+    assert history.runs(url, ANNA).empty
 
 
 def test_a_run_stopped_by_the_time_limit_is_said_to_be_time_limited(

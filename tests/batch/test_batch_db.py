@@ -17,6 +17,7 @@ from matcher.matching.backends.base import StageResult, StageStatus, StageTask
 from matcher.services.batch import BatchSolveError, run_nightly
 from matcher.services.history import batch_runs
 from matcher.services.rounds import NoRoundStoredError
+from tests.actors import ANNA
 from tests.batch.builders import make_round, request
 
 NIGHT1, NIGHT2 = date(2026, 11, 23), date(2026, 11, 24)
@@ -155,7 +156,7 @@ def test_the_history_lists_every_night_newest_first(db_url: str, engine: Engine)
     save_round(engine, two_requests(), source="t")
     nightly(db_url, NIGHT1)
     nightly(db_url, NIGHT2)
-    table = batch_runs(db_url)
+    table = batch_runs(db_url, ANNA)
     assert table["run_date"].tolist() == [NIGHT2, NIGHT1]
     assert table["n_assigned"].tolist() == [2, 2]
     assert table["total_cost"].tolist() == [70.0, 70.0]

@@ -13,6 +13,7 @@ from matcher.cli.main import app
 from matcher.data.issues import SHOWN_PER_FILE
 from matcher.services.rounds import init_database
 from matcher.services.uploads import import_upload
+from tests.actors import STEWARD
 from tests.paths import TINY, files_of
 
 BAD_ROWS = 200_000
@@ -55,7 +56,7 @@ def test_the_upload_keeps_the_first_of_each_file_and_says_how_many(flooded: Path
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in files_of(flooded).items():
             archive.writestr(name, content)
-    outcome = import_upload("flooded.zip", buffer.getvalue(), url)
+    outcome = import_upload("flooded.zip", buffer.getvalue(), url, actor=STEWARD)
     assert outcome.imported is None
     assert outcome.n_errors == BAD_ROWS + 1
     assert list(outcome.errors["file"]).count("requests.csv") == SHOWN_PER_FILE

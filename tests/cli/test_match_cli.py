@@ -15,6 +15,7 @@ from matcher.matching.backends.base import StageResult, StageStatus, StageTask
 from matcher.matching.engine import match_round
 from matcher.services import rounds
 from matcher.services.match_output import ASSIGNMENT_COLUMNS, SUMMARY_KEYS, UNASSIGNED_COLUMNS
+from tests.actors import STEWARD
 from tests.paths import TINY
 from tests.services.small_rounds import (
     OPTIMAL_COST,
@@ -195,7 +196,7 @@ def test_previous_assignments_are_read_for_a_warm_start(small: Path, tmp_path: P
 
 def test_match_the_stored_round_with_db(db_url: str, tmp_path: Path) -> None:
     rounds.init_database(db_url)
-    rounds.import_round(TINY, db_url)
+    rounds.import_round(TINY, db_url, actor=STEWARD)
     from_db = matcher("match", "--db", db_url, "--out", str(tmp_path / "db"), "--json")
     assert from_db.exit_code == 0, from_db.output
     from_dir = matcher("match", str(TINY), "--out", str(tmp_path / "dir"), "--json")
@@ -228,7 +229,7 @@ def test_recommend_ranks_the_providers_of_one_request(small: Path) -> None:
 
 def test_recommend_names_why_a_bidder_is_not_admissible(db_url: str) -> None:
     rounds.init_database(db_url)
-    rounds.import_round(TINY, db_url)
+    rounds.import_round(TINY, db_url, actor=STEWARD)
     result = matcher("recommend", "R003", "--db", db_url, "--json")
     assert result.exit_code == 0, result.output
     by_provider = {r["provider_id"]: r for r in json.loads(result.stdout)}

@@ -17,6 +17,7 @@ from matcher.data.db.migrate import upgrade
 from matcher.data.db.schema import round_tables
 from matcher.data.issues import RoundImportError
 from matcher.services.rounds import import_round, init_database
+from tests.actors import STEWARD
 from tests.data.roundfiles import copy_tiny, set_cell
 from tests.matching.builders import DAY
 from tests.services.test_awarding import one_provider, stored
@@ -32,7 +33,7 @@ def test_a_nul_byte_in_a_client_ref_is_refused_before_the_database_sees_it(
     set_cell(directory, "requests.csv", 2, "client_ref", "C-7F\x00A91")
 
     with pytest.raises(RoundImportError) as caught:
-        import_round(directory, db_url)
+        import_round(directory, db_url, actor=STEWARD)
 
     [error] = caught.value.errors
     assert (error.file, error.row, error.column) == ("requests.csv", 2, "client_ref")

@@ -16,6 +16,7 @@ from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from matcher.data.reader import read_round
 from matcher.services.rounds import import_round, init_database
+from tests.actors import STEWARD
 from tests.paths import APP, DEMO, ROOT, SCREENSHOTS
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -44,7 +45,7 @@ def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on the demo region, served on a free local port."""
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'demo.sqlite'}"
     init_database(url)
-    import_round(DEMO, url)
+    import_round(DEMO, url, actor=STEWARD)
     port = free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(APP),

@@ -7,6 +7,7 @@ from matcher.data.reader import read_round
 from matcher.domain import Round
 from matcher.services import capacity_views as views
 from matcher.services.capacity import capacity_report
+from tests.actors import CAPACITY
 from tests.paths import TINY
 
 Tiny = tuple[Round, CapacityReport]
@@ -15,7 +16,7 @@ Tiny = tuple[Round, CapacityReport]
 @pytest.fixture(scope="module")
 def tiny() -> Tiny:
     round_ = read_round(TINY).round
-    return round_, capacity_report(round_)
+    return round_, capacity_report(round_, actor=CAPACITY)
 
 
 def test_utilisation_is_load_over_supply_and_shortfall_the_excess(tiny: Tiny) -> None:

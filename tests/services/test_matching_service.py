@@ -22,6 +22,7 @@ from matcher.services.match_output import (
     write_outputs,
 )
 from matcher.services.matching import MatchOptions
+from tests.actors import STEWARD
 from tests.paths import TINY
 from tests.services.small_rounds import (
     OPTIMAL_COST,
@@ -245,7 +246,7 @@ def test_an_export_file_of_unknown_format_is_refused_before_solving(tmp_path: Pa
 
 def test_the_stored_round_is_matched_like_its_directory(db_url: str, tmp_path: Path) -> None:
     rounds.init_database(db_url)
-    rounds.import_round(TINY, db_url)
+    rounds.import_round(TINY, db_url, actor=STEWARD)
     from_db = matching.match_database(db_url, tmp_path / "db")
     from_dir = matching.match_directory(TINY, tmp_path / "dir")
     for name in ("assignments.csv", "unassigned.csv"):

@@ -13,6 +13,7 @@ from matcher.services.award_undo import revocable_awards, revoke
 from matcher.services.round_session import award, round_day, scopes, solve, solve_and_record
 from matcher.services.rounds import import_round, init_database, stored_round
 from matcher.services.session_overrides import applicable, without_requests
+from tests.actors import ANNA, BOB, STEWARD
 from tests.matching.builders import (
     award as an_award,
 )
@@ -42,7 +43,7 @@ def stored(tmp_path: Path, round_: Round) -> str:
     url = f"sqlite:///{tmp_path / 'm.sqlite'}"
     init_database(url)
     write_round(round_, tmp_path / "round")
-    import_round(tmp_path / "round", url)
+    import_round(tmp_path / "round", url, actor=STEWARD)
     return url
 
 
@@ -91,17 +92,17 @@ def test_pin_award_and_run_again_is_not_infeasible(tmp_path: Path) -> None:
     round_ = stored_round(url)
     assert round_ is not None
     scope = scopes(round_)["Whole round"]
-    first = solve_and_record(url, round_, scope, who="anna", pins=[("R2", "P2")])
-    award(url, first, ["R2"], who="anna", why="agreed", on=round_day(round_))
+    first = solve_and_record(url, round_, scope, actor=ANNA, pins=[("R2", "P2")])
+    award(url, first, ["R2"], actor=ANNA, why="agreed", on=round_day(round_))
     again_round = stored_round(url)
     assert again_round is not None
     # the session still holds the pin: the run drops it and solves the rest
-    again = solve_and_record(url, again_round, scope, who="anna", pins=[("R2", "P2")])
+    again = solve_and_record(url, again_round, scope, actor=ANNA, pins=[("R2", "P2")])
     assert again.summary["status"] == "optimal"
     assert again.summary["n_requests"] == 1
     assert list(again.proposals["request"]) == ["R1"]
     assert again.dropped == {("R2", "P2")}
-    assert "R2>P2" not in str(history.runs(url).loc[0, "parameters"])  # newest run first
+    assert "R2>P2" not in str(history.runs(url, ANNA).loc[0, "parameters"])  # newest run first
 
 
 def test_revoke_reopens_the_request_refunds_the_budget_and_is_audited(tmp_path: Path) -> None:
@@ -111,35 +112,35 @@ def test_revoke_reopens_the_request_refunds_the_budget_and_is_audited(tmp_path: 
     result = solve(round_)
     by_request = result.proposals.set_index("request")
     cost = float(str(by_request.loc["R1", "cost a week"]))
-    award(url, result, ["R1"], who="anna", why="agreed", on=round_day(round_))
+    award(url, result, ["R1"], actor=ANNA, why="agreed", on=round_day(round_))
     after_award = stored_round(url)
     assert after_award is not None
     assert after_award.budgets is not None
     assert float(after_award.budgets[0].amount) == pytest.approx(1000 - cost)
-    assert list(revocable_awards(url)["request"]) == ["R1"]
+    assert list(revocable_awards(url, ANNA)["request"]) == ["R1"]
 
     with pytest.raises(AwardRefusedError, match="say why"):
-        revoke(url, "R1", who="bob", why=" ")
-    line = revoke(url, "R1", who="bob", why="client moved away")
+        revoke(url, "R1", actor=BOB, why=" ")
+    line = revoke(url, "R1", actor=BOB, why="client moved away")
     assert line.request_id == "R1"
     reopened = stored_round(url)
     assert reopened is not None
     assert reopened.budgets is not None
     assert {a.request_id for a in reopened.awards or ()} == set()
     assert float(reopened.budgets[0].amount) == pytest.approx(1000)
-    assert revocable_awards(url).empty
-    log = history.awards(url)
+    assert revocable_awards(url, ANNA).empty
+    log = history.awards(url, ANNA)
     assert list(log["action"]) == ["revoke", "award"]
     assert list(log["who"]) == ["bob", "anna"]
     assert log.loc[0, "why"] == "client moved away"
     with pytest.raises(AwardRefusedError, match="no award made from the app"):
-        revoke(url, "R1", who="bob", why="again")
+        revoke(url, "R1", actor=BOB, why="again")
     # open again: it can be matched and awarded anew
-    award(url, solve(reopened), ["R1"], who="anna", why="new start", on=round_day(reopened))
+    award(url, solve(reopened), ["R1"], actor=ANNA, why="new start", on=round_day(reopened))
 
 
 def test_an_imported_award_cannot_be_revoked_from_the_app(tmp_path: Path) -> None:
     url = stored(tmp_path, two_requests(awards=[an_award("R1", "P2", "4", "70")]))
-    assert revocable_awards(url).empty
+    assert revocable_awards(url, ANNA).empty
     with pytest.raises(AwardRefusedError, match="no award made from the app"):
-        revoke(url, "R1", who="bob", why="try")
+        revoke(url, "R1", actor=BOB, why="try")

@@ -21,6 +21,7 @@ from matcher.services.round_session import (
     solve_and_record,
 )
 from matcher.services.rounds import import_round, init_database
+from tests.actors import ANNA, BOB, STEWARD
 from tests.matching.builders import bid, capacity, make_round, provider, request
 from tests.paths import TINY
 
@@ -104,23 +105,23 @@ def test_run_award_and_audit_end_to_end(tmp_path: Path) -> None:
     init_database(url)
     round_ = scarce()
     write_round(round_, tmp_path / "round")
-    import_round(tmp_path / "round", url)
+    import_round(tmp_path / "round", url, actor=STEWARD)
     scope = scopes(round_)["Whole round"]
-    result = solve_and_record(url, round_, scope, who="anna", pins=[("R2", "P1")])
-    log_overrides(url, [OverrideEntry("R2", "P1", "pin", "client asked")], who="anna",
+    result = solve_and_record(url, round_, scope, actor=ANNA, pins=[("R2", "P1")])
+    log_overrides(url, [OverrideEntry("R2", "P1", "pin", "client asked")], actor=ANNA,
                   run_id=result.run_id)  # fmt: skip
     day = round_day(round_)
-    awarded = award(url, result, ["R1", "R2"], who="anna", why="agreed", on=day)
+    awarded = award(url, result, ["R1", "R2"], actor=ANNA, why="agreed", on=day)
     assert {a.request_id for a in awarded} == {"R1", "R2"}
     with pytest.raises(AwardRefusedError):
-        award(url, result, ["R1"], who="bob", why="again", on=day)
+        award(url, result, ["R1"], actor=BOB, why="again", on=day)
 
-    runs = history.runs(url)
+    runs = history.runs(url, ANNA)
     assert list(runs["who"]) == ["anna"]
     assert runs.loc[0, "n_assigned"] == 2
     assert "R2>P1" in str(runs.loc[0, "parameters"])
-    awards = history.awards(url)
+    awards = history.awards(url, ANNA)
     assert set(awards["request_id"]) == {"R1", "R2"}
     assert set(awards["run_id"]) == {result.run_id}
-    overrides = history.overrides(url)
+    overrides = history.overrides(url, ANNA)
     assert list(overrides["why"]) == ["client asked"]

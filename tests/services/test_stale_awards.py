@@ -28,6 +28,7 @@ from matcher.services.round_session import (
 )
 from matcher.services.rounds import export_round, import_round, init_database, stored_round
 from matcher.services.uploads import UploadError, import_upload
+from tests.actors import ANNA, STEWARD
 from tests.matching.builders import bid, capacity, make_round, provider, request
 from tests.paths import files_of
 
@@ -56,21 +57,21 @@ def imported(url: str, round_: Round, where: Path, **options: bool) -> None:
             child.unlink()
         where.rmdir()
     write_round(round_, where)
-    import_round(where, url, **options)
+    import_round(where, url, **options, actor=STEWARD)
 
 
 def awarded_once(url: str, where: Path, *requests: str) -> None:
     """A new database with the round imported and the requests awarded in the app."""
     init_database(url)
     imported(url, two_providers(), where)
-    award(url, solved(url), list(requests), who="anna", why="ok", on=round_day(two_providers()))
+    award(url, solved(url), list(requests), actor=ANNA, why="ok", on=round_day(two_providers()))
 
 
 def solved(url: str) -> RoundResult:
     round_ = stored_round(url)
     assert round_ is not None
     return solve_and_record(
-        url, round_, scopes(round_)["Whole round"], who="anna", import_id=import_id(url)
+        url, round_, scopes(round_)["Whole round"], actor=ANNA, import_id=import_id(url)
     )
 
 
@@ -86,7 +87,7 @@ def test_a_proposal_made_before_a_re_import_is_refused_in_plain_words(
     imported(db_url, two_providers(excluded=("P1",)), tmp_path / "round", replace=True)
 
     with pytest.raises(AwardRefusedError) as refused:
-        award(db_url, result, ["R1"], who="anna", why="agreed", on=round_day(two_providers()))
+        award(db_url, result, ["R1"], actor=ANNA, why="agreed", on=round_day(two_providers()))
     assert refused.value.problems == (
         f"the round was imported again after these proposals were made (import {before} "
         f"then, {import_id(db_url)} now); run the matching again before awarding",
@@ -96,7 +97,7 @@ def test_a_proposal_made_before_a_re_import_is_refused_in_plain_words(
     assert not stored.awards
 
     fresh = solved(db_url)  # solving again on the new round awards its own proposal
-    awarded = award(db_url, fresh, ["R1"], who="anna", why="agreed", on=round_day(stored))
+    awarded = award(db_url, fresh, ["R1"], actor=ANNA, why="agreed", on=round_day(stored))
     assert [(a.request_id, a.provider_id) for a in awarded] == [("R1", "P2")]
 
 
@@ -112,8 +113,10 @@ def test_a_replacing_import_refuses_to_drop_awards_made_since_unless_told(
         imported(db_url, two_providers(), tmp_path / "round", replace=True)
     assert stored_round(db_url) == awarded  # nothing was imported
 
-    export_round(tmp_path / "export", db_url)  # the export holds the awards: nothing lost
-    import_round(tmp_path / "export", db_url, replace=True)
+    export_round(
+        tmp_path / "export", db_url, actor=STEWARD
+    )  # the export holds the awards: nothing lost
+    import_round(tmp_path / "export", db_url, replace=True, actor=STEWARD)
     assert stored_round(db_url) == awarded
 
     imported(db_url, two_providers(), tmp_path / "round", replace=True, drop_awards=True)
@@ -141,8 +144,8 @@ def test_the_cli_and_the_upload_say_how_many_awards_and_how_to_drop_them(
         for name, content in files_of(tmp_path / "round").items():
             archive.writestr(name, content)
     with pytest.raises(UploadError, match=r"1 award\(s\) .* tick 'Drop the awards made since"):
-        import_upload("round.zip", buffer.getvalue(), db_url)
-    outcome = import_upload("round.zip", buffer.getvalue(), db_url, drop_awards=True)
+        import_upload("round.zip", buffer.getvalue(), db_url, actor=STEWARD)
+    outcome = import_upload("round.zip", buffer.getvalue(), db_url, drop_awards=True, actor=STEWARD)
     assert outcome.imported is not None
     after = stored_round(db_url)
     assert after is not None

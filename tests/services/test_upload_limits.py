@@ -22,6 +22,7 @@ from matcher.data.writer import write_workbook
 from matcher.services import uploads
 from matcher.services.rounds import init_database, stored_round
 from matcher.services.uploads import UploadError, import_upload
+from tests.actors import STEWARD
 from tests.paths import TINY
 
 MIB = 1 << 20
@@ -85,7 +86,7 @@ def test_a_4_mb_zip_declaring_100_bytes_for_4_gb_is_refused_with_little_memory(u
 
     def upload() -> None:
         with pytest.raises(UploadError, match="declares 100: the zip lies about its sizes"):
-            import_upload("bomb.zip", bomb, url)
+            import_upload("bomb.zip", bomb, url, actor=STEWARD)
 
     peak = peak_bytes(upload)
     assert peak < 32 * MIB, f"unpacking took {peak / MIB:.0f} MiB"
@@ -96,7 +97,7 @@ def test_a_damaged_member_is_a_plain_upload_error(url: str) -> None:
     stream = deflated_zeros(1)
     damaged = lying_zip("interventions.csv", stream, declared=MIB, crc=12345)
     with pytest.raises(UploadError, match="not a valid zip file, or is damaged"):
-        import_upload("damaged.zip", damaged, url)
+        import_upload("damaged.zip", damaged, url, actor=STEWARD)
 
 
 def test_a_workbook_with_a_lying_member_is_refused_with_little_memory(tmp_path: Path) -> None:
@@ -156,4 +157,4 @@ def test_an_honest_zip_over_the_limit_is_refused_before_unpacking(
         archive.writestr("interventions.csv", bytes(3 * MIB))
     monkeypatch.setattr(zip_limits, "MAX_UNPACKED_BYTES", 2 * MIB)
     with pytest.raises(UploadError, match="unpacks to more than"):
-        import_upload("big.zip", buffer.getvalue(), url)
+        import_upload("big.zip", buffer.getvalue(), url, actor=STEWARD)

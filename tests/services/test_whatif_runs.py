@@ -23,6 +23,7 @@ from matcher.services.whatif_runs import (
     side_by_side,
     signal_table,
 )
+from tests.actors import ANNA, CAPACITY
 from tests.scenarios.rounds import small_round
 
 DOUBLE = Scenario(
@@ -42,7 +43,7 @@ def url(tmp_path: Path) -> str:
 def test_both_runs_are_compared_and_recorded(url: str) -> None:
     steps: list[str] = []
     run = run_and_record(
-        url, small_round(), DOUBLE, SETTINGS, who="tester", progress=lambda t, f: steps.append(t)
+        url, small_round(), DOUBLE, SETTINGS, actor=CAPACITY, progress=lambda t, f: steps.append(t)
     )
     base, other = run.comparison.columns
     assert (base, other) == ("baseline", "double demand")
@@ -52,10 +53,10 @@ def test_both_runs_are_compared_and_recorded(url: str) -> None:
     assert steps[0].startswith("Matching the baseline")
     assert steps[-1] == "Done"
 
-    (record,) = history.runs(url).to_dict("records")
+    (record,) = history.runs(url, ANNA).to_dict("records")
     assert record["run_id"] == run.run_id
     assert record["kind"] == "scenario"
-    assert record["who"] == "tester"
+    assert record["who"] == CAPACITY.username
     assert record["n_requests"] == 12
     assert record["n_assigned"] == run.result.kpis.n_placed
     assert "scenario: double demand" in record["parameters"]
@@ -63,7 +64,7 @@ def test_both_runs_are_compared_and_recorded(url: str) -> None:
 
 
 def test_a_given_baseline_is_not_matched_again(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    first = run_and_record(url, small_round(), DOUBLE, SETTINGS, who="tester")
+    first = run_and_record(url, small_round(), DOUBLE, SETTINGS, actor=CAPACITY)
     matched: list[str] = []
     real = scenario_run.run_scenario
 
@@ -73,19 +74,19 @@ def test_a_given_baseline_is_not_matched_again(url: str, monkeypatch: pytest.Mon
 
     monkeypatch.setattr("matcher.services.whatif_runs.run_scenario", counting)
     again = run_and_record(
-        url, small_round(), DOUBLE, SETTINGS, who="tester", baseline=first.baseline
+        url, small_round(), DOUBLE, SETTINGS, actor=CAPACITY, baseline=first.baseline
     )
     assert matched == ["double demand"]
     assert again.baseline_reused
     assert again.baseline == first.baseline
-    assert len(history.runs(url)) == 2
+    assert len(history.runs(url, ANNA)) == 2
 
 
 def test_a_change_that_does_not_fit_is_refused_before_solving(url: str) -> None:
     gone = Scenario(name="nobody", changes=(ProviderExit(kind="provider_exit", provider_id="P9"),))
     with pytest.raises(ScenarioError, match="P9 is not a provider"):
-        run_and_record(url, small_round(), gone, SETTINGS, who="tester")
-    assert history.runs(url).empty
+        run_and_record(url, small_round(), gone, SETTINGS, actor=CAPACITY)
+    assert history.runs(url, ANNA).empty
 
 
 def kpis(**changed: object) -> Kpis:

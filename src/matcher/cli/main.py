@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from matcher.cli import batch as batch_cli
 from matcher.cli import capacity as capacity_cli
 from matcher.cli import recommend as recommend_cli
+from matcher.cli import users as users_cli
 from matcher.cli import whatif as whatif_cli
 from matcher.cli.console import JsonOption, MatchDbOption, RoundArgument, err, out, print_issues
 from matcher.data.db.engine import StorageError, redacted_url
@@ -26,6 +27,7 @@ from matcher.data.issues import RoundImportError
 from matcher.data.output_dir import OutputDirRefusedError
 from matcher.matching import Solver
 from matcher.services import matching, rounds
+from matcher.services.access import Role, command_line
 
 app = typer.Typer(
     name="matcher",
@@ -47,6 +49,8 @@ DbOption = Annotated[
     ),
 ]
 WARNINGS_SHOWN = 20
+# `matcher import` and `export` are a data steward's work (services/access.command_line).
+STEWARD = command_line(Role.DATA_STEWARD)
 
 
 @db_app.command("init")
@@ -75,7 +79,9 @@ def import_(
     """Check a round and store it; on any error nothing is stored."""
     try:
         with err.status(f"Checking and importing {path} ..."):
-            outcome = rounds.import_round(path, db, replace=replace, drop_awards=drop_awards)
+            outcome = rounds.import_round(
+                path, db, actor=STEWARD, replace=replace, drop_awards=drop_awards
+            )
     except RoundImportError as exc:
         print_issues(exc.errors, title=f"{path} was not imported")
         err.print(f"[bold red]Nothing was imported:[/] {len(exc.errors)} problem(s) to fix first.")
@@ -107,7 +113,7 @@ def export(
 ) -> None:
     """Write the stored round as a round directory of CSV files, or as one Excel workbook."""
     try:
-        round_ = rounds.export_round(out_dir, db)
+        round_ = rounds.export_round(out_dir, db, actor=STEWARD)
     except (DatabaseNotInitialisedError, StorageError, OutputDirRefusedError) as exc:
         err.print(f"[bold red]Nothing was exported:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
@@ -308,3 +314,4 @@ capacity_cli.register(app)
 whatif_cli.register(app)
 batch_cli.register(app)
 recommend_cli.register(app)
+users_cli.register(app)

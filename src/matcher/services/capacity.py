@@ -12,6 +12,7 @@ from matcher.capacity.as_of import as_of
 from matcher.capacity.report import CapacityReport, analyse
 from matcher.capacity.settings import CapacitySettings
 from matcher.domain import Round
+from matcher.services.access import Actor, Permission, require
 from matcher.services.rounds import round_from
 
 
@@ -50,9 +51,14 @@ def capacity_of(
 
 
 def capacity_report(
-    round_: Round, settings: CapacitySettings | None = None, today: date | None = None
+    round_: Round,
+    settings: CapacitySettings | None = None,
+    today: date | None = None,
+    *,
+    actor: Actor,
 ) -> CapacityReport:
-    """Analyse a round already loaded (the app keeps it in memory)."""
+    """Analyse a round already loaded (the app keeps it in memory); capacity managers only."""
+    require(actor, Permission.CAPACITY)
     round_date = round_.effective_policy().round_date or today or date.today()
     return analyse(round_, round_date, settings or CapacitySettings())
 

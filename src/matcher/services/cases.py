@@ -13,6 +13,7 @@ import pandas as pd
 
 from matcher.domain import Round
 from matcher.matching import MatchOutcome, recommend
+from matcher.services.access import Actor, Permission, require, require_requests
 
 COLUMNS = [
     "rank",
@@ -37,19 +38,30 @@ class Ranking:
     basis: str
 
 
-def ranked_providers(round_: Round, request_id: str) -> pd.DataFrame:
+def ranked_providers(round_: Round, request_id: str, *, actor: Actor) -> pd.DataFrame:
     """Every candidate provider of the request, on the room left after the awards."""
-    return rank_case(round_, request_id).table
+    return rank_case(round_, request_id, actor=actor).table
 
 
 def rank_case(
-    round_: Round, request_id: str, outcome: MatchOutcome | None = None, run: str = ""
+    round_: Round,
+    request_id: str,
+    outcome: MatchOutcome | None = None,
+    run: str = "",
+    *,
+    actor: Actor,
 ) -> Ranking:
     """Every candidate provider of the request: admissible first, best objective first.
 
     With ``outcome`` (a round run, described by ``run``) that holds the request, the room
-    is what that run's other proposals leave; otherwise what the awards leave.
+    is what that run's other proposals leave; otherwise what the awards leave. Only for a
+    regisseur of the request's team.
     """
+    teams_of = {r.request_id: r.team_id for r in round_.requests}
+    if request_id in teams_of:  # an unknown request is refused by recommend, in its words
+        require_requests(actor, teams_of, [request_id])
+    else:
+        require(actor, Permission.MATCH)
     used = outcome if outcome is not None and request_id in outcome.problem.request_ids else None
     if used is not None:
         used = _without_awarded(round_, used)

@@ -8,6 +8,7 @@ from matcher.data.db import audit
 from matcher.data.db.engine import engine_for
 from matcher.data.db.migrate import current_revision
 from matcher.data.db.runs import run_records
+from matcher.services.access import Actor, Permission, require
 
 KPI_COLUMNS = ("n_requests", "n_assigned", "total_cost", "gap", "seconds")
 
@@ -20,8 +21,9 @@ def data_version(db: str | None) -> tuple[int, int] | None:
         return audit.data_version(engine)
 
 
-def runs(db: str | None) -> pd.DataFrame:
+def runs(db: str | None, actor: Actor) -> pd.DataFrame:
     """Every run from the app, newest first, with its parameters and KPIs as columns."""
+    require(actor, Permission.AUDIT)
     frame = _read(db, audit.runs_table)
     if frame.empty:
         return frame
@@ -31,8 +33,9 @@ def runs(db: str | None) -> pd.DataFrame:
     return frame.drop(columns=["kpis"])
 
 
-def batch_runs(db: str | None) -> pd.DataFrame:
+def batch_runs(db: str | None, actor: Actor) -> pd.DataFrame:
     """Every nightly batch run, newest first: when, parameters, status, KPIs and changes."""
+    require(actor, Permission.AUDIT)
     with engine_for(db) as engine:
         records = run_records(engine)
     rows = [
@@ -62,8 +65,9 @@ def _changes_in_words(summary: dict[str, Any]) -> str:
     return ", ".join(f"{summary.get('n_' + kind, 0)} {kind}" for kind in kinds)
 
 
-def awards(db: str | None) -> pd.DataFrame:
+def awards(db: str | None, actor: Actor) -> pd.DataFrame:
     """Every award made from the app, newest first, with who and why."""
+    require(actor, Permission.AUDIT)
     frame = _read(db, audit.awards_table)
     for name in ("tariff", "units"):
         if name in frame:
@@ -71,8 +75,9 @@ def awards(db: str | None) -> pd.DataFrame:
     return frame
 
 
-def overrides(db: str | None) -> pd.DataFrame:
+def overrides(db: str | None, actor: Actor) -> pd.DataFrame:
     """Every pin and forbid set or lifted, newest first, with who and why."""
+    require(actor, Permission.AUDIT)
     return _read(db, audit.overrides_table)
 
 

@@ -15,6 +15,7 @@ from datetime import date
 import pandas as pd
 
 from matcher.domain import Funding, Request, Round
+from matcher.services.access import Actor, require_provider
 
 BIDDING_COLUMNS = [
     "request",
@@ -63,16 +64,20 @@ class ProviderView:
     awarded: pd.DataFrame
 
 
-def provider_view(round_: Round, provider_id: str) -> ProviderView:
-    """The provider's view of the round."""
+def provider_view(round_: Round, provider_id: str, *, actor: Actor) -> ProviderView:
+    """The provider's view of the round, for that provider only."""
+    require_provider(actor, provider_id)
     _check_provider(round_, provider_id)
     return ProviderView(
-        provider_id, open_to_bid(round_, provider_id), awarded_to(round_, provider_id)
+        provider_id,
+        open_to_bid(round_, provider_id, actor=actor),
+        awarded_to(round_, provider_id, actor=actor),
     )
 
 
-def open_to_bid(round_: Round, provider_id: str) -> pd.DataFrame:
+def open_to_bid(round_: Round, provider_id: str, *, actor: Actor) -> pd.DataFrame:
     """Open requests of interventions the provider is certified for on their start date."""
+    require_provider(actor, provider_id)
     _check_provider(round_, provider_id)
     certificates = [c for c in round_.certifications if c.provider_id == provider_id]
     awarded = {a.request_id for a in round_.awards or ()}
@@ -104,8 +109,9 @@ def open_to_bid(round_: Round, provider_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=BIDDING_COLUMNS)
 
 
-def awarded_to(round_: Round, provider_id: str) -> pd.DataFrame:
+def awarded_to(round_: Round, provider_id: str, *, actor: Actor) -> pd.DataFrame:
     """Full details of the requests awarded to the provider (and only those)."""
+    require_provider(actor, provider_id)
     _check_provider(round_, provider_id)
     mine = {a.request_id: a for a in round_.awards or () if a.provider_id == provider_id}
     rows = [
@@ -117,8 +123,11 @@ def awarded_to(round_: Round, provider_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=AWARDED_COLUMNS)
 
 
-def request_details(round_: Round, provider_id: str, request_id: str) -> dict[str, object]:
+def request_details(
+    round_: Round, provider_id: str, request_id: str, *, actor: Actor
+) -> dict[str, object]:
     """One request's full details, for the provider it is awarded to; refused otherwise."""
+    require_provider(actor, provider_id)
     _check_provider(round_, provider_id)
     award = next((a for a in round_.awards or () if a.request_id == request_id), None)
     request = next((r for r in round_.requests if r.request_id == request_id), None)

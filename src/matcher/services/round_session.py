@@ -26,6 +26,7 @@ from matcher.matching import (
     explain_outcome,
     match_round,
 )
+from matcher.services.access import Actor, require_scope, require_stored_requests
 from matcher.services.round_tables import proposals_table, unplaced_table
 from matcher.services.session_overrides import applicable, inadmissible_pins
 
@@ -270,7 +271,7 @@ def solve_and_record(
     round_: Round,
     scope: Scope,
     *,
-    who: str,
+    actor: Actor,
     pins: Iterable[tuple[str, str]] = (),
     forbids: Iterable[tuple[str, str]] = (),
     time_limit: float = DEFAULT_TIME_LIMIT,
@@ -280,6 +281,7 @@ def solve_and_record(
 ) -> RoundResult:
     """Solve the scope of the round and write its run record; import_id is the import the
     round was loaded from, which award() then checks is still the stored one."""
+    require_scope(actor, round_, scope.teams)
     started_at = utc_now()
     clock = time.perf_counter()
     result = solve(
@@ -291,16 +293,20 @@ def solve_and_record(
         progress=progress,
     )
     result.summary["seconds"] = round(time.perf_counter() - clock, 2)
-    run_id = record(db, result, who=who, scope=scope, time_limit=time_limit, started_at=started_at)
+    run_id = record(
+        db, result, who=actor.username, scope=scope, time_limit=time_limit, started_at=started_at
+    )
     return replace(result, run_id=run_id, import_id=import_id)
 
 
 def log_overrides(
-    db: str | None, entries: Iterable[OverrideEntry], *, who: str, run_id: int | None
+    db: str | None, entries: Iterable[OverrideEntry], *, actor: Actor, run_id: int | None
 ) -> None:
     """Log the pins and forbids a regisseur set or lifted, with why."""
+    entries = list(entries)
+    require_stored_requests(actor, db, [e.request_id for e in entries])
     with engine_for(db) as engine:
-        record_overrides(engine, list(entries), who=who, run_id=run_id)
+        record_overrides(engine, entries, who=actor.username, run_id=run_id)
 
 
 def award(
@@ -308,12 +314,13 @@ def award(
     result: RoundResult,
     request_ids: Iterable[str],
     *,
-    who: str,
+    actor: Actor,
     why: str,
     on: date,
 ) -> tuple[AwardedLine, ...]:
     """Award the proposed matches of the chosen requests, all or none (AwardRefusedError)."""
     wanted = set(request_ids)
+    require_stored_requests(actor, db, wanted)
     frame = result.proposals[result.proposals["request"].isin(wanted)]
     lines = [
         AwardLine(
@@ -332,7 +339,7 @@ def award(
             engine,
             lines,
             on=on,
-            who=who,
+            who=actor.username,
             why=why,
             run_id=result.run_id,
             proposed_on=result.import_id,

@@ -18,6 +18,7 @@ from matcher.data.output_dir import OutputDirRefusedError, OutputKind, check_tar
 from matcher.data.reader import read_round
 from matcher.data.writer import write_round, write_workbook
 from matcher.domain import Round
+from matcher.services.access import Actor, Permission, require
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,21 @@ def init_database(db: str | None = None) -> tuple[str, str | None]:
 
 
 def import_round(
-    path: Path, db: str | None = None, *, replace: bool = False, drop_awards: bool = False
+    path: Path,
+    db: str | None = None,
+    *,
+    actor: Actor,
+    replace: bool = False,
+    drop_awards: bool = False,
 ) -> ImportOutcome:
     """Validate a round directory or workbook, then store it in one transaction.
 
     Validation runs completely before the database is touched, so a round with any error
     writes nothing (RoundImportError carries every error found). A replacement that would
     drop awards made since the last import is refused (AwardsWouldBeLostError) unless
-    drop_awards.
+    drop_awards. Data stewards only.
     """
+    require(actor, Permission.IMPORT_EXPORT)
     result = read_round(Path(path))
     url = database_url(db)
     engine = make_engine(url)
@@ -78,9 +85,11 @@ def load_current_round(db: str | None = None) -> Round:
         return load_round(engine)
 
 
-def export_round(out: Path, db: str | None = None) -> Round:
+def export_round(out: Path, db: str | None = None, *, actor: Actor) -> Round:
     """Write the stored round: a workbook when out ends in .xlsx, else a round directory
-    (replacing out whole, and only when it is new, empty or an earlier export)."""
+    (replacing out whole, and only when it is new, empty or an earlier export). Data
+    stewards only."""
+    require(actor, Permission.IMPORT_EXPORT)
     is_workbook = Path(out).suffix.lower() == ".xlsx"
     if is_workbook and Path(out).is_dir():
         raise OutputDirRefusedError(f"{out} is a directory; nothing was written")

@@ -23,6 +23,7 @@ from matcher.data.issues import Issue, RoundImportError, digest
 from matcher.data.reader import WORKBOOK_SUFFIXES
 from matcher.data.writer import write_workbook
 from matcher.domain import Policy, Round
+from matcher.services.access import Actor, Permission, require
 from matcher.services.rounds import ImportOutcome, import_round
 
 CHUNK_BYTES = 1024 * 1024  # what one read may unpack: the memory a member can take
@@ -49,12 +50,13 @@ class UploadOutcome:
 
 
 def import_upload(
-    name: str, content: bytes, db: str | None, *, drop_awards: bool = False
+    name: str, content: bytes, db: str | None, *, actor: Actor, drop_awards: bool = False
 ) -> UploadOutcome:
     """Validate the upload and, when it has no error, replace the stored round with it.
 
     The awards made since the last import are never dropped silently: unless drop_awards,
-    an upload without them is refused (UploadError saying how many)."""
+    an upload without them is refused (UploadError saying how many). Data stewards only."""
+    require(actor, Permission.IMPORT_EXPORT)
     suffix = Path(name).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="matcher-upload-") as scratch:
         if suffix == ".zip":
@@ -65,7 +67,7 @@ def import_upload(
         else:
             raise UploadError(f"{name}: upload a .zip of CSV files or an .xlsx workbook")
         try:
-            outcome = import_round(source, db, replace=True, drop_awards=drop_awards)
+            outcome = import_round(source, db, actor=actor, replace=True, drop_awards=drop_awards)
         except RoundImportError as exc:
             errors = digest(exc.errors)
             return UploadOutcome(

@@ -26,6 +26,7 @@ from matcher.scenarios.compare import (
 )
 from matcher.scenarios.run import BASELINE, RunResult, RunSettings, run_scenario
 from matcher.scenarios.scenario import Scenario
+from matcher.services.access import Actor, Permission, require
 from matcher.services.whatif_form import describe
 
 # The demo round is slow to prove: the page solves each run with a short limit and says so.
@@ -69,14 +70,16 @@ def run_and_record(
     scenario: Scenario,
     settings: RunSettings,
     *,
-    who: str,
+    actor: Actor,
     baseline: RunResult | None = None,
     progress: Progress | None = None,
 ) -> WhatIfRun:
     """Match the baseline (unless given) and the scenario, compare, record the run.
 
-    Raises ScenarioError, before any solve, when a change does not fit the round.
+    Raises ScenarioError, before any solve, when a change does not fit the round;
+    capacity managers only.
     """
+    require(actor, Permission.CAPACITY)
     apply_scenario(round_, scenario)  # refuse a change that does not fit before solving
     started_at = utc_now()
     clock = time.perf_counter()
@@ -89,7 +92,14 @@ def run_and_record(
     _say(progress, "Comparing and writing the run record", 0.95)
     comparison = compare(baseline, [result])
     run_id = _record(
-        db, scenario, settings, baseline, result, who, started_at, time.perf_counter() - clock
+        db,
+        scenario,
+        settings,
+        baseline,
+        result,
+        actor.username,
+        started_at,
+        time.perf_counter() - clock,
     )
     _say(progress, "Done", 1.0)
     return WhatIfRun(scenario, settings, baseline, result, comparison, run_id, reused)

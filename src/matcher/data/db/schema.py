@@ -269,3 +269,43 @@ run_changes = Table(
     Column("provider_id", String(ID_LENGTH), nullable=True),
     Column("detail", Text, nullable=True),
 )
+
+# Accounts (services/accounts.py, services/access.py): who may log in, with which role. Never
+# cleared by an import. A password is stored only as its argon2 hash; `teams` lists a
+# regisseur's teams, `provider_id` a provider's own provider (no database reference: the
+# providers table is replaced by the next import, the account outlives it).
+users = Table(
+    "users",
+    metadata,
+    Column("username", String(ID_LENGTH), primary_key=True),
+    Column("password_hash", Text, nullable=False),
+    Column("role", String(ID_LENGTH), nullable=False),
+    Column("teams", JSON, nullable=False),
+    Column("provider_id", String(ID_LENGTH), nullable=True),
+    Column("active", Boolean, nullable=False),
+    Column("demo", Boolean, nullable=False),  # made by `matcher users demo`: not for real use
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Failed logins per typed user name (known or not, so a lockout says nothing about whether
+# an account exists); a success clears the row.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("username", String(ID_LENGTH), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure", DateTime(timezone=True), nullable=False),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+)
+
+# Every change to an account (added, disabled, role set) and every login and logout.
+account_log = Table(
+    "account_log",
+    metadata,
+    Column("log_id", Integer, primary_key=True, autoincrement=True),
+    Column("logged_at", DateTime(timezone=True), nullable=False),
+    Column("who", String(TEXT_LENGTH), nullable=False),
+    Column("username", String(ID_LENGTH), nullable=False),
+    Column("action", String(ID_LENGTH), nullable=False),
+    Column("detail", Text, nullable=False),
+)

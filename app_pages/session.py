@@ -1,0 +1,76 @@
+"""Who is logged in to this browser session: the login form, logout and the idle timeout.
+
+The authenticated Actor lives in st.session_state["actor"] (set only here, after the
+service checked the password); every page reads it through ``current_actor``. A session
+idle for longer than $MATCHER_SESSION_MINUTES (default 30) is logged out. The password is
+read from the form and handed to the service; it is never stored in the session or logged.
+"""
+
+import os
+import time
+
+import streamlit as st
+
+from matcher.services.access import Actor
+from matcher.services.accounts import LoginRefusedError, log_in, log_out
+
+ACTOR, LAST_SEEN, NOTICE = "actor", "actor_last_seen", "login_notice"
+DEFAULT_MINUTES = 30.0
+
+
+def timeout_seconds() -> float:
+    """The idle time after which a session is logged out."""
+    return 60 * float(os.environ.get("MATCHER_SESSION_MINUTES") or DEFAULT_MINUTES)
+
+
+def current_actor() -> Actor | None:
+    """The logged-in actor of this session, or None; an idle session is logged out here."""
+    actor: Actor | None = st.session_state.get(ACTOR)
+    if actor is None:
+        return None
+    now = time.monotonic()
+    if now - st.session_state.get(LAST_SEEN, now) > timeout_seconds():
+        end_session(actor, "timeout")
+        st.session_state[NOTICE] = "Your session ended after a while without activity."
+        return None
+    st.session_state[LAST_SEEN] = now
+    return actor
+
+
+def end_session(actor: Actor, why: str = "logout") -> None:
+    """Log the actor out: the audit says so and the whole session state is dropped, so no
+    table, download or selection of this session outlives it."""
+    log_out(st.session_state["db_url"], actor, why)
+    url = st.session_state["db_url"]
+    st.session_state.clear()
+    st.session_state["db_url"] = url
+
+
+def login_page() -> None:
+    """The login form; on success the session holds the actor and the app runs again."""
+    st.title("Log in to matcher")
+    if notice := st.session_state.pop(NOTICE, None):
+        st.info(notice)
+    with st.form("login"):
+        username = st.text_input("User name", max_chars=64)
+        password = st.text_input("Password", type="password")
+        submitted = st.form_submit_button("Log in", type="primary")
+    if not submitted:
+        return
+    try:
+        actor = log_in(st.session_state["db_url"], username, password)
+    except LoginRefusedError as exc:
+        st.error(str(exc).capitalize() + ".")
+        return
+    st.session_state[ACTOR] = actor
+    st.session_state[LAST_SEEN] = time.monotonic()
+    st.rerun()
+
+
+def sidebar(actor: Actor) -> None:
+    """Who is logged in, and the logout button."""
+    with st.sidebar:
+        st.caption(f"Logged in as **{actor.username}** ({actor.role.value.replace('_', ' ')})")
+        if st.button("Log out", key="logout"):
+            end_session(actor)
+            st.rerun()
