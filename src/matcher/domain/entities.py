@@ -65,6 +65,8 @@ Tariff = Annotated[
     Decimal, Field(ge=0, le=MAX_TARIFF, decimal_places=2, allow_inf_nan=False, description="Euros.")
 ]
 Volume = Annotated[Decimal, Field(gt=0, le=MAX_CAPACITY, decimal_places=2, allow_inf_nan=False)]
+# Room a provider declares: 0 is an intake stop ("no room now"), only a negative is wrong.
+Room = Annotated[Decimal, Field(ge=0, le=MAX_CAPACITY, decimal_places=2, allow_inf_nan=False)]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 # One value of a ';'-separated list cell: it may not contain the separator itself.
@@ -160,7 +162,9 @@ class CapacityRow(Entity):
         StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^;\s]+$"),
         AfterValidator(_printable_id),
     ] = Field(description="An intervention, or * for the provider's total over all interventions.")
-    capacity_units: Volume = Field(description="Weekly volume it can deliver at once.")
+    capacity_units: Room = Field(
+        description="Weekly volume it can deliver at once; 0 is an intake stop."
+    )
 
     @property
     def is_total(self) -> bool:
