@@ -11,7 +11,7 @@ audit names it). Each page owns its other keys.
 
 import streamlit as st
 
-from app_pages.session import current_actor, login_page, sidebar
+from app_pages.session import current_actor, login_page, sidebar, wanted_page
 from matcher.data.db.engine import database_url
 from matcher.services.access import Permission
 
@@ -51,4 +51,10 @@ pages: dict[str, list[st.Page]] = {}
 for section, permission, page in PAGES:
     if actor.may(permission):
         pages.setdefault(section, []).append(page)
-st.navigation(pages).run()
+navigation = st.navigation(pages)
+# After a login, open the page the browser asked for (when the role may see it).
+wanted = wanted_page()
+asked = next((p for ps in pages.values() for p in ps if wanted and p.url_path == wanted), None)
+if asked is not None and asked.url_path != navigation.url_path:
+    st.switch_page(asked)
+navigation.run()

@@ -15,6 +15,7 @@ from matcher.services.access import Actor
 from matcher.services.accounts import LoginRefusedError, log_in, log_out
 
 ACTOR, LAST_SEEN, NOTICE = "actor", "actor_last_seen", "login_notice"
+WANTED = "login_wanted_page"  # the page the browser asked for before the login
 DEFAULT_MINUTES = 30.0
 
 
@@ -49,11 +50,13 @@ def end_session(actor: Actor, why: str = "logout") -> None:
 def login_page() -> None:
     """The login form; on success the session holds the actor and the app runs again."""
     st.title("Log in to matcher")
+    url = st.context.url or ""
+    st.session_state.setdefault(WANTED, url.rstrip("/").rsplit("/", 1)[-1] if url else "")
     if notice := st.session_state.pop(NOTICE, None):
         st.info(notice)
     with st.form("login"):
-        username = st.text_input("User name", max_chars=64)
-        password = st.text_input("Password", type="password")
+        username = st.text_input("User name", max_chars=64, autocomplete="username")
+        password = st.text_input("Password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Log in", type="primary")
     if not submitted:
         return
@@ -65,6 +68,12 @@ def login_page() -> None:
     st.session_state[ACTOR] = actor
     st.session_state[LAST_SEEN] = time.monotonic()
     st.rerun()
+
+
+def wanted_page() -> str:
+    """The page the browser asked for before it logged in (once; empty when none)."""
+    wanted: str = st.session_state.pop(WANTED, "")
+    return wanted
 
 
 def sidebar(actor: Actor) -> None:
