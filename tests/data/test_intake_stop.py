@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from matcher.data.reader import read_round
 from matcher.data.writer import write_workbook
+from matcher.domain import Round
 from matcher.services.capacity import capacity_report
 from matcher.services.capacity_views import utilisation
 from matcher.services.round_session import solve
@@ -27,11 +28,10 @@ def stopped(tmp_path: Path, value: str = "0") -> Path:
     return directory
 
 
-def room_of(round_: object, provider: str, intervention: str) -> Decimal:
-    rows = round_.capacity  # type: ignore[attr-defined]
+def room_of(round_: Round, provider: str, intervention: str) -> Decimal:
     return next(
         r.capacity_units
-        for r in rows
+        for r in round_.capacity
         if (r.provider_id, r.intervention_id) == (provider, intervention)
     )
 
