@@ -34,6 +34,8 @@ PAGES: list[tuple[str, Permission, st.Page]] = [
         "app_pages/matching.py", title="Matching round", icon=":material/join_inner:")),
     ("Round", Permission.MATCH, st.Page(
         "app_pages/case.py", title="One case", icon=":material/person_search:")),
+    ("Round", Permission.MATCH, st.Page(
+        "app_pages/phase.py", title="Bidding round", icon=":material/gavel:")),
     ("Planning", Permission.CAPACITY, st.Page(
         "app_pages/capacity.py", title="Capacity", icon=":material/stacked_bar_chart:")),
     ("Planning", Permission.CAPACITY, st.Page(

@@ -10,6 +10,7 @@ import streamlit as st
 from app_pages.session import current_actor
 from matcher.capacity.report import CapacityReport
 from matcher.capacity.settings import CapacitySettings
+from matcher.data.db.audit import DataVersion
 from matcher.domain import Round
 from matcher.services.access import Actor, Permission, own_rows, own_scopes, require
 from matcher.services.capacity import capacity_report
@@ -33,13 +34,13 @@ def actor() -> Actor:
     return logged_in
 
 
-def version() -> tuple[int, int] | None:
+def version() -> DataVersion | None:
     """The data version of this session's database (None when not initialised)."""
     return data_version(db_url())
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the round ...")
-def _round(url: str, stamp: tuple[int, int] | None) -> Round | None:
+def _round(url: str, stamp: DataVersion | None) -> Round | None:
     return stored_round(url)
 
 
@@ -60,7 +61,7 @@ def round_import() -> int | None:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _overview(url: str, stamp: tuple[int, int] | None) -> RoundOverview | None:
+def _overview(url: str, stamp: DataVersion | None) -> RoundOverview | None:
     round_ = _round(url, stamp)
     return None if round_ is None else summarise(round_)
 
@@ -72,7 +73,7 @@ def cached_overview(url: str) -> RoundOverview | None:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _open_requests(url: str, stamp: tuple[int, int] | None) -> pd.DataFrame:
+def _open_requests(url: str, stamp: DataVersion | None) -> pd.DataFrame:
     round_ = _round(url, stamp)
     return pd.DataFrame() if round_ is None else open_requests(round_)
 
@@ -108,7 +109,7 @@ def require_round() -> Round:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Analysing capacity (forecasts, signals) ...")
-def _capacity(url: str, stamp: tuple[int, int] | None, tbtf: bool, _actor: Actor) -> CapacityReport:
+def _capacity(url: str, stamp: DataVersion | None, tbtf: bool, _actor: Actor) -> CapacityReport:
     round_ = _round(url, stamp)
     assert round_ is not None
     # Too-big-to-fail re-matches the largest providers' clients (seconds on the demo), so

@@ -5,6 +5,7 @@ from typing import Any
 import pandas as pd
 
 from matcher.data.db import audit
+from matcher.data.db.audit import DataVersion
 from matcher.data.db.engine import engine_for
 from matcher.data.db.migrate import current_revision
 from matcher.data.db.runs import run_records
@@ -13,7 +14,7 @@ from matcher.services.access import Actor, Permission, require
 KPI_COLUMNS = ("n_requests", "n_assigned", "total_cost", "gap", "seconds")
 
 
-def data_version(db: str | None) -> tuple[int, int] | None:
+def data_version(db: str | None) -> DataVersion | None:
     """Changes whenever the stored round does; None when the database is not initialised."""
     with engine_for(db) as engine:
         if current_revision(engine) is None:

@@ -8,7 +8,14 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from matcher.data.db.schema import TEXT_LENGTH, app_runs, award_log, imports, override_log
+from matcher.data.db.schema import (
+    TEXT_LENGTH,
+    app_runs,
+    award_log,
+    imports,
+    market_log,
+    override_log,
+)
 from matcher.data.db.store import require_current_schema
 from matcher.domain.text import text_problem
 
@@ -133,10 +140,15 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def data_version(engine: Engine) -> tuple[int, int]:
-    """A stamp that changes whenever the stored round changes: the last import and the last
-    award. The app keys its cached round on it, so every session sees new awards at once."""
+DataVersion = tuple[int, int, int]
+
+
+def data_version(engine: Engine) -> DataVersion:
+    """A stamp that changes whenever the stored round changes: the last import, the last
+    award and the last bid, capacity declaration or phase change. The app keys its cached
+    round on it, so every session sees new awards and bids at once."""
     with engine.connect() as connection:
         last_import = connection.execute(select(func.max(imports.c.import_id))).scalar_one()
         last_award = connection.execute(select(func.max(award_log.c.log_id))).scalar_one()
-    return (last_import or 0, last_award or 0)
+        last_market = connection.execute(select(func.max(market_log.c.log_id))).scalar_one()
+    return (last_import or 0, last_award or 0, last_market or 0)

@@ -309,3 +309,28 @@ account_log = Table(
     Column("action", String(ID_LENGTH), nullable=False),
     Column("detail", Text, nullable=False),
 )
+
+# The marketplace (services/marketplace.py): the phase of the stored round (open for bids,
+# closed, matched, awarded; no row, or a row of an earlier import, means open) and the log
+# of every phase change, bid and capacity declaration, with who.
+round_phase = Table(
+    "round_phase",
+    metadata,
+    Column("singleton", Integer, primary_key=True),  # always 1
+    Column("import_id", Integer, nullable=False),  # the import the phase is of
+    Column("phase", String(ID_LENGTH), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("who", String(TEXT_LENGTH), nullable=False),
+)
+
+market_log = Table(
+    "market_log",
+    metadata,
+    Column("log_id", Integer, primary_key=True, autoincrement=True),
+    Column("logged_at", DateTime(timezone=True), nullable=False),
+    Column("who", String(TEXT_LENGTH), nullable=False),
+    Column("action", String(ID_LENGTH), nullable=False),  # phase, bid, withdraw, capacity
+    Column("provider_id", String(ID_LENGTH), nullable=True),
+    Column("request_id", String(ID_LENGTH), nullable=True),
+    Column("detail", Text, nullable=False),
+)
