@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_pages.components import download_buttons
 from app_pages.state import actor, db_url, forget_round, require_round
+from matcher.services.award_message import INFORMATION_MODEL, award_message
 from matcher.services.catalogue import number
 from matcher.services.marketplace import (
     MarketRefusedError,
@@ -103,3 +104,12 @@ if view.awarded.empty:
     st.write("No open request of this round is awarded to you yet.")
 else:
     st.dataframe(view.awarded, hide_index=True)
+    chosen = st.selectbox("Award message of", list(view.awarded["request"]), key="portal_msg")
+    if chosen is not None:
+        st.download_button(
+            "Download the draft 301 message (XML)",
+            lambda: award_message(round_, str(chosen), actor=me),
+            f"toewijzing-{chosen}.xml",
+            "application/xml",
+            help=f"Draft, after {INFORMATION_MODEL}.",
+        )

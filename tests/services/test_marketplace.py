@@ -3,14 +3,17 @@ the round is open, refused in plain words otherwise; capacity declarations with 
 stop; the phase set by a regisseur; a bid racing the close is either in or out."""
 
 import threading
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import Engine, select
 
+from matcher.data.db.awarding import AwardLine, write_awards
 from matcher.data.db.schema import market_log, round_tables
 from matcher.data.reader import read_round
-from matcher.services.access import AccessDeniedError
+from matcher.services.access import AccessDeniedError, Role
+from matcher.services.accounts import add_account, log_in
 from matcher.services.marketplace import (
     MarketRefusedError,
     declare_capacity,
@@ -22,7 +25,7 @@ from matcher.services.marketplace import (
     withdraw_bid,
 )
 from matcher.services.rounds import import_round, stored_round
-from tests.actors import ANNA, CAPACITY, STEWARD, provider
+from tests.actors import ADMIN, ANNA, CAPACITY, STEWARD, provider
 from tests.paths import TINY
 
 # The tiny round: R001 and R002 are 02A01 (band 56 to 85) from 2026-12-01; P001 is certified
@@ -161,3 +164,16 @@ def test_a_bid_racing_the_close_is_either_in_or_out(url: str, engine: Engine) ->
     assert sorted(placed_before) == sorted(f"tariff {t}.00" for t, ok in outcomes.items() if ok)
     last = placed_before[-1] if placed_before else "tariff 66.00"  # else the imported bid
     assert f"tariff {Decimal(stored):.2f}" == last
+
+
+def test_the_portal_notices_awards_made_since_the_last_login(url: str, engine: Engine) -> None:
+    add_account(url, ADMIN, "duinrand", "a long enough password", Role.PROVIDER, provider_id="P003")
+    me = log_in(url, "duinrand", "a long enough password")
+    assert new_awards(url, me).request_ids == ()
+    line = AwardLine("R004", "P003", Decimal("3100"), Decimal("1"))
+    write_awards(engine, [line], on=date(2026, 11, 24), who="anna", why="crisis bed")
+    assert new_awards(url, me).request_ids == ("R004",)
+    again = log_in(url, "duinrand", "a long enough password")
+    assert new_awards(url, again).request_ids == ("R004",)  # made after the previous login
+    third = log_in(url, "duinrand", "a long enough password")
+    assert new_awards(url, third).request_ids == ()  # the session before showed it
