@@ -9,14 +9,17 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from matcher.data.reader import read_round
+from matcher.services.access import Role
+from matcher.services.accounts import add_account
 from matcher.services.rounds import import_round, init_database
-from tests.actors import STEWARD
+from tests.actors import ADMIN, STEWARD
 from tests.paths import APP, DEMO, ROOT, SCREENSHOTS
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -43,9 +46,24 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on the demo region, served on a free local port."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'demo.sqlite'}"
+    folder = tmp_path_factory.mktemp("e2e")
+    url = f"sqlite:///{folder / 'demo.sqlite'}"
     init_database(url)
     import_round(DEMO, url, actor=STEWARD)
+    demo = read_round(DEMO).round
+    every_team = tuple(sorted({r.team_id for r in demo.requests}))
+    for name, (role, details) in ACCOUNTS.items():
+        if role is Role.REGISSEUR:
+            details = {"teams": every_team}
+        add_account(url, ADMIN, name, PASSWORD, role, **details)  # type: ignore[arg-type]
+    with serve(url, folder / "server.log") as base_url:
+        yield base_url
+
+
+@contextmanager
+def serve(url: str, log: Path) -> Iterator[str]:
+    """`streamlit run app.py` on the database at url, on a free local port; its messages go
+    to the log file (read it when a test fails)."""
     port = free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(APP),
@@ -53,17 +71,38 @@ def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     env = {**os.environ, "MATCHER_DB": url}
-    with subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    ) as server:
+    with (
+        log.open("wb") as messages,
+        subprocess.Popen(command, env=env, stdout=messages, stderr=messages) as server,
+    ):
         try:
             wait_until_healthy(f"http://127.0.0.1:{port}/_stcore/health", server)
             yield f"http://127.0.0.1:{port}/"
         finally:
             server.terminate()
             server.wait(timeout=30)
-            assert server.stderr is not None
-            server.stderr.close()
+
+
+# One account per role on the served demo (a regisseur of every team, two providers).
+PASSWORD = "browser test password"
+ACCOUNTS: dict[str, tuple[Role, dict[str, object]]] = {
+    "regisseur": (Role.REGISSEUR, {}),
+    "capacity": (Role.CAPACITY_MANAGER, {}),
+    "steward": (Role.DATA_STEWARD, {}),
+    "provider-P001": (Role.PROVIDER, {"provider_id": "P001"}),
+    "provider-P002": (Role.PROVIDER, {"provider_id": "P002"}),
+}
+
+
+def open_as(page: Page, base_url: str, path: str, username: str) -> None:
+    """Open a page of the app and log in on the form it shows first."""
+    page.goto(base_url + path)
+    expect(page.get_by_role("heading", name="Log in to matcher")).to_be_visible(timeout=60_000)
+    page.get_by_label("User name").fill(username)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    # the page opened after the login may take long to draw (capacity analysis on the demo)
+    expect(page.get_by_role("heading", name="Log in to matcher")).to_have_count(0, timeout=180_000)
 
 
 def wait_until_healthy(health_url: str, server: subprocess.Popen[bytes]) -> None:
@@ -86,7 +125,7 @@ def test_overview_page_shows_the_demo_region(served_demo: str) -> None:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1800})
-            page.goto(served_demo)
+            open_as(page, served_demo, "", "regisseur")
             expect(page.get_by_role("heading", name="Round overview")).to_be_visible(timeout=60_000)
             metric = page.get_by_test_id("stMetric").filter(has_text="Open requests")
             expect(metric).to_contain_text(f"{len(demo.requests):,}", timeout=60_000)
@@ -181,7 +220,7 @@ def run_matching(page: Page) -> None:
 def test_pin_award_run_again_remove_a_pin_revoke_and_see_it_in_the_history(
     served_demo: str, page: Page
 ) -> None:
-    page.goto(served_demo + "matching")
+    open_as(page, served_demo, "matching", "regisseur")
     expect(page.get_by_role("heading", name="Matching round")).to_be_visible(timeout=60_000)
     page.get_by_text("Advanced: solver and time limit").click()
     page.get_by_label("Time limit (s)").fill("5")
@@ -224,7 +263,7 @@ def test_pin_award_run_again_remove_a_pin_revoke_and_see_it_in_the_history(
     page.get_by_role("button", name="Yes, revoke").click()
     expect(page.get_by_text(re.compile(r"Revoked: R\d+"))).to_be_visible(timeout=60_000)
 
-    page.goto(served_demo + "history")
+    open_as(page, served_demo, "history", "regisseur")
     expect(page.get_by_role("heading", name="History and audit")).to_be_visible(timeout=60_000)
     expect(page.get_by_role("heading", name="Awards (2)")).to_be_visible(timeout=30_000)
     # two pins, one settled by the award, one removed by hand
@@ -237,11 +276,17 @@ def test_pin_award_run_again_remove_a_pin_revoke_and_see_it_in_the_history(
 
 
 @pytest.mark.parametrize(
-    ("path", "heading"),
-    [("case", "One case"), ("provider", "Provider view"), ("data", "Data")],
+    ("path", "heading", "username"),
+    [
+        ("case", "One case", "regisseur"),
+        ("provider", "Provider portal", "provider-P001"),
+        ("data", "Data", "steward"),
+    ],
 )
-def test_page_renders_on_the_demo(served_demo: str, page: Page, path: str, heading: str) -> None:
-    page.goto(served_demo + path)
+def test_page_renders_on_the_demo(
+    served_demo: str, page: Page, path: str, heading: str, username: str
+) -> None:
+    open_as(page, served_demo, path, username)
     expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     page.wait_for_timeout(2000)
@@ -250,7 +295,7 @@ def test_page_renders_on_the_demo(served_demo: str, page: Page, path: str, headi
 
 
 def test_capacity_page_shows_its_signals(served_demo: str, page: Page) -> None:
-    page.goto(served_demo + "capacity")
+    open_as(page, served_demo, "capacity", "capacity")
     expect(page.get_by_role("heading", name="Capacity", exact=True)).to_be_visible(timeout=60_000)
     expect(page.get_by_role("heading", name="What matters first")).to_be_visible(timeout=120_000)
     waits = page.get_by_role("heading", name="Waiting time: simulation and formula")
@@ -270,7 +315,7 @@ def test_capacity_page_shows_its_signals(served_demo: str, page: Page) -> None:
 
 
 def test_whatif_runs_a_provider_exit_side_by_side(served_demo: str, page: Page) -> None:
-    page.goto(served_demo + "whatif")
+    open_as(page, served_demo, "whatif", "capacity")
     expect(page.get_by_role("heading", name="What-if", exact=True)).to_be_visible(timeout=60_000)
     page.get_by_text("Load a scenario").click()
     page.get_by_role("button", name="Load this file").click()  # the first file: exit.toml
@@ -293,7 +338,7 @@ def test_whatif_runs_a_provider_exit_side_by_side(served_demo: str, page: Page) 
 
 
 def test_whatif_uploaded_scenario_fills_the_controls(served_demo: str, page: Page) -> None:
-    page.goto(served_demo + "whatif")
+    open_as(page, served_demo, "whatif", "capacity")
     expect(page.get_by_role("heading", name="What-if", exact=True)).to_be_visible(timeout=60_000)
     page.get_by_text("Load a scenario").click()
     upload = page.get_by_test_id("stFileUploaderDropzoneInput")
