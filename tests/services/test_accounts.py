@@ -23,6 +23,7 @@ from matcher.services.accounts import (
     disable,
     log_in,
     set_role,
+    sso_log_in,
 )
 from matcher.services.demo_accounts import create_demo_accounts
 from tests.actors import ADMIN, CAPACITY, regisseur
@@ -152,3 +153,23 @@ def test_the_users_command_adds_lists_sets_roles_and_disables(engine: Engine) ->
         (role,) = connection.execute(select(users.c.role)).scalars()
     assert who.startswith("cli:")
     assert role == "capacity_manager"
+
+
+def test_single_sign_on_needs_an_account_and_takes_the_role_from_the_claim(
+    engine: Engine,
+) -> None:
+    url = url_of(engine)
+    add_account(url, ADMIN, "anna@haarlem.nl", PASSWORD, Role.REGISSEUR, teams=("T1",))
+    claims: dict[str, object] = {"preferred_username": "anna@haarlem.nl"}
+    assert sso_log_in(url, claims) == Actor("anna@haarlem.nl", Role.REGISSEUR, ("T1",))
+    claimed = sso_log_in(url, {**claims, "roles": ["capacity_manager", "Other.App.Role"]})
+    assert claimed == Actor("anna@haarlem.nl", Role.CAPACITY_MANAGER)  # no teams then
+    both = sso_log_in(url, {**claims, "roles": ["capacity_manager", "administrator"]})
+    assert both.role is Role.REGISSEUR  # two matcher roles claimed: the table decides
+    with pytest.raises(LoginRefusedError, match="not known to matcher"):
+        sso_log_in(url, {"preferred_username": "eve@example.org", "roles": ["administrator"]})
+    disable(url, ADMIN, "anna@haarlem.nl")
+    with pytest.raises(LoginRefusedError, match="not known to matcher"):
+        sso_log_in(url, claims)
+    with pytest.raises(LoginRefusedError, match="no user name"):
+        sso_log_in(url, {"sub": "123"})

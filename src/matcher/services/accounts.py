@@ -9,6 +9,7 @@ the name is locked for a growing window, so guessing is slowed down across sessi
 """
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -157,6 +158,35 @@ def log_in(db: str | None, username: str, password: str) -> Actor:
         log_account(engine, who=record.username, username=record.username, action="login",
                     detail="password")  # fmt: skip
     return actor_of(record)
+
+
+def sso_log_in(db: str | None, claims: Mapping[str, object]) -> Actor:
+    """The actor of a person an OpenID Connect provider has logged in (st.user's claims).
+
+    The user name is the ``preferred_username`` claim (else ``email``); the account must be
+    in the users table and active, so the identity provider alone lets nobody in. The role
+    is the one matcher role in the ``roles`` claim when there is exactly one (app roles of
+    Microsoft Entra ID), else the table's; a regisseur's teams and a provider's provider_id
+    always come from the table.
+    """
+    name = claims.get("preferred_username") or claims.get("email")
+    if not isinstance(name, str) or not name.strip():
+        raise LoginRefusedError("the identity provider gave no user name")
+    with engine_for(db) as engine, plain_database_errors():
+        record = get_user(engine, name.strip()[:64])
+        if record is None or not record.active:
+            raise LoginRefusedError(
+                "this account is not known to matcher or may not log in; ask an administrator"
+            )
+        claimed = claims.get("roles")
+        named = {str(r) for r in claimed} if isinstance(claimed, list) else set()
+        roles = [role for role in Role if role.value in named]
+        role = roles[0] if len(roles) == 1 else Role(record.role)
+        log_account(engine, who=record.username, username=record.username, action="login",
+                    detail=f"single sign-on as {role.value}")  # fmt: skip
+    teams = record.teams if role is Role.REGISSEUR else ()
+    provider_id = record.provider_id if role is Role.PROVIDER else None
+    return Actor(record.username, role, teams, provider_id)
 
 
 def log_out(db: str | None, actor: Actor, why: str = "logout") -> None:
