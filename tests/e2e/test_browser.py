@@ -69,6 +69,7 @@ def serve(url: str, log: Path) -> Iterator[str]:
         sys.executable, "-m", "streamlit", "run", str(APP),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",  # no module reloads while a test drives the app
     ]  # fmt: skip
     env = {**os.environ, "MATCHER_DB": url}
     with (
