@@ -134,8 +134,7 @@ def test_valid_to_before_valid_from(round_dir: Path) -> None:
         ("requests.csv", 2, "units", "0", "must be more than 0"),
         ("requests.csv", 2, "units", "drie", "is not a number"),
         ("requests.csv", 2, "units", "NaN", "is not a number"),
-        ("capacity.csv", 3, "capacity_units", "0", "must be more than 0"),
-        ("capacity.csv", 3, "capacity_units", "-10", "must be more than 0"),
+        ("capacity.csv", 3, "capacity_units", "-10", "may not be below 0"),  # 0: intake stop
         ("capacity.csv", 3, "capacity_units", "veel", "is not a number"),
         ("capacity.csv", 3, "capacity_units", "nan", "is not a number"),
         ("capacity.csv", 3, "capacity_units", "1e12", "is not a number"),

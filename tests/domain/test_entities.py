@@ -70,10 +70,14 @@ def test_certification_ending_before_it_starts_is_refused() -> None:
         )
 
 
-@pytest.mark.parametrize("units", ["0", "-1", "NaN", "Infinity", "1000001", "1.234"])
-def test_capacity_must_be_a_positive_plausible_amount(units: str) -> None:
+@pytest.mark.parametrize("units", ["-0.01", "-1", "NaN", "Infinity", "1000001", "1.234"])
+def test_capacity_must_be_a_non_negative_plausible_amount(units: str) -> None:
     with pytest.raises(ValidationError):
         CapacityRow(provider_id="P1", intervention_id="*", capacity_units=units)
+
+
+def test_a_zero_capacity_is_an_intake_stop() -> None:
+    assert CapacityRow(provider_id="P1", intervention_id="X", capacity_units="0").capacity_units == 0
 
 
 def test_total_capacity_row_is_recognised() -> None:
