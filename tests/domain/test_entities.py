@@ -77,7 +77,8 @@ def test_capacity_must_be_a_non_negative_plausible_amount(units: str) -> None:
 
 
 def test_a_zero_capacity_is_an_intake_stop() -> None:
-    assert CapacityRow(provider_id="P1", intervention_id="X", capacity_units="0").capacity_units == 0
+    row = CapacityRow(provider_id="P1", intervention_id="X", capacity_units="0")
+    assert row.capacity_units == 0
 
 
 def test_total_capacity_row_is_recognised() -> None:
