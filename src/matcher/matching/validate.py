@@ -4,9 +4,9 @@ This is a second reading of the data contract: every rule is checked again from 
 tables, so a mistake in the arrays of ``build`` (or in a backend) shows up as a violation or
 as stage values that differ from the engine's. The objective terms are priced by the one
 catalogue (``matching.terms``), the formula each term is defined by; what is read again
-from the round is which pair a match is, its tariff, units and distance. It also gives the stage values (points per
-urgency class, the cost stage's objective, the total cost), all in integers as the engine
-counts them.
+from the round is which pair a match is, its tariff, units and distance. It also gives the
+stage values (points per urgency class, the cost stage's objective, the total cost), all in
+integers as the engine counts them.
 """
 
 from collections import defaultdict
