@@ -165,20 +165,16 @@ def recommend_for(
 
 def recommendation_record(item: Recommendation) -> dict[str, Any]:
     """One recommendation as plain JSON values: euros with two decimals, units as numbers."""
-
-    def money(cents: int | None) -> float | None:
-        return None if cents is None else euro_amount(cents)
-
     return {
         "provider_id": item.provider_id,
         "rank": item.rank,
-        "tariff": money(item.tariff_cents),
+        "tariff": euro_amount(item.tariff_cents),
         "units": None if item.units is None else float(item.units),
-        "cost": money(item.cost_cents),
-        "objective": money(item.objective_cents),
-        "terms": {name: money(cents) for name, cents in item.terms.items()},
-        "delta": money(item.delta_cents),  # objective difference to rank 1 (a score)
-        "cost_delta": money(item.cost_delta_cents),  # euros a week paid more than rank 1
+        "cost": euro_amount(item.cost_cents),
+        "objective": euro_amount(item.objective_cents),
+        "terms": {name: euro_amount(cents) for name, cents in item.terms.items()},
+        "delta": euro_amount(item.delta_cents),  # objective difference to rank 1 (a score)
+        "cost_delta": euro_amount(item.cost_delta_cents),  # euros a week paid more than rank 1
         "remaining_units": None if item.remaining_units is None else float(item.remaining_units),
         "fits": item.fits,
         "reasons": list(item.reasons),

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from matcher.domain.money import euro_amount
+from matcher.domain.money import cents_to_euros, euro_amount
 from matcher.matching import SECONDARY_TERMS, UNIT_SCALE, Proposal
 from matcher.services.catalogue import words
 from matcher.services.round_run import RoundReport
@@ -48,10 +48,6 @@ UNPLACED_COLUMNS = [
 URGENCY_ORDER = {"crisis": 0, "high": 1, "normal": 2}
 
 
-def _euros(cents: int | None) -> float | None:
-    return None if cents is None else euro_amount(cents)
-
-
 def proposals_table(report: RoundReport) -> pd.DataFrame:
     """One row per proposed match, with its reasons and the next-best alternative."""
     requests = {r.request_id: r for r in report.round_.requests}
@@ -68,17 +64,19 @@ def proposals_table(report: RoundReport) -> pd.DataFrame:
                 "urgency": request.urgency.value,
                 "provider": p.provider_id,
                 "provider name": providers.get(p.provider_id, ""),
-                "tariff": _euros(p.tariff_cents),
+                "tariff": euro_amount(p.tariff_cents),
                 "units": p.units / UNIT_SCALE,
-                "cost a week": _euros(p.cost_cents),
+                "cost a week": euro_amount(p.cost_cents),
                 "km": p.km,
                 "pinned": p.pinned,
                 "why": _why(p),
                 "next best": next_best.provider_id if next_best else "",
-                "next best pays more a week": _euros(next_best.cost_delta_cents)
+                "next best pays more a week": euro_amount(next_best.cost_delta_cents)
                 if next_best
                 else None,
-                "next best score difference": _euros(next_best.delta_cents) if next_best else None,
+                "next best score difference": euro_amount(next_best.delta_cents)
+                if next_best
+                else None,
             }
         )
     return pd.DataFrame(rows, columns=PROPOSAL_COLUMNS)
@@ -87,9 +85,9 @@ def proposals_table(report: RoundReport) -> pd.DataFrame:
 def _why(p: Proposal) -> str:
     """The proposal's cost, then its weighted terms (a score, not paid) in words, then the
     note on the client's first choice."""
-    parts = [f"costs € {p.cost_cents / 100:,.2f} a week"]
+    parts = [f"costs € {cents_to_euros(p.cost_cents):,.2f} a week"]
     terms = [
-        f"{words('term', term.name)} {value / 100:+,.2f}"
+        f"{words('term', term.name)} {cents_to_euros(value):+,.2f}"
         for term in SECONDARY_TERMS
         if (value := p.terms[term.name])
     ]
