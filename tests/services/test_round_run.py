@@ -21,7 +21,7 @@ from matcher.services.round_run import (
 from matcher.services.round_tables import proposals_table, run_figures, unplaced_table
 from tests.matching.builders import award, bid, capacity, make_round, provider, request
 from tests.paths import ROOT, TINY
-from tests.services.small_rounds import OPTIMAL_COST, OPTIMUM, two_for_one_slot
+from tests.services.small_rounds import OPTIMAL_COST, OPTIMUM, narrow_p2, two_for_one_slot
 
 
 def test_the_report_is_typed_in_cents_and_adds_up_to_its_summary() -> None:
@@ -105,16 +105,7 @@ def test_stale_pins_are_dropped_with_a_notice_only_when_asked() -> None:
 
 
 def test_the_change_search_is_skipped_when_asked_or_when_the_round_is_large() -> None:
-    # P2 has room for 2 hours only: R1 (3 hours) is left; one more hour at P2 places it.
-    round_ = two_for_one_slot()
-    narrow = round_.model_copy(
-        update={
-            "capacity": (
-                round_.capacity[0],
-                round_.capacity[1].model_copy(update={"capacity_units": Decimal(2)}),
-            )
-        }
-    )
+    narrow = narrow_p2()  # R1 is left; one more hour at P2 places it
     searched = run_round(narrow, RoundSettings(changes=ChangeSearch(max_changes=5)))
     r1 = next(u for u in searched.unplaced if u.request_id == "R1")
     assert r1.cheapest_change is not None
