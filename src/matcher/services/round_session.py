@@ -6,7 +6,7 @@ No client_ref ever leaves this module: the tables name requests by request_id on
 """
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -19,7 +19,13 @@ from matcher.data.db.awarding import AwardedLine, AwardLine, write_awards
 from matcher.data.db.engine import engine_for
 from matcher.domain import Round
 from matcher.matching import Explanation, MatchOutcome, Overrides, explain_outcome
-from matcher.services.round_run import ChangeSearch, RoundReport, RoundSettings, run_round
+from matcher.services.round_run import (
+    ChangeSearch,
+    RoundReport,
+    RoundSettings,
+    Step,
+    run_round,
+)
 from matcher.services.round_tables import proposals_table, run_figures, unplaced_table
 
 # The demo round is scarce and hard: the app solves with a short limit and says so.
@@ -29,8 +35,6 @@ DEFAULT_TIME_LIMIT = 20.0
 # the regisseur asks for it (find_changes) for the most urgent unplaced requests.
 APP_MAX_CHANGES = 10
 APP_CHANGE_SECONDS = 1.0
-
-Progress = Callable[[str, float], None]
 
 
 @dataclass(frozen=True)
@@ -167,7 +171,7 @@ def solve(
     solver: str = "auto",
     time_limit: float = DEFAULT_TIME_LIMIT,
     find_changes: bool | None = None,
-    progress: Progress | None = None,
+    progress: Step | None = None,
 ) -> RoundResult:
     """``run_round`` with the session's pins and forbids, rendered for the page.
 
@@ -245,7 +249,7 @@ def solve_and_record(
     forbids: Iterable[tuple[str, str]] = (),
     time_limit: float = DEFAULT_TIME_LIMIT,
     solver: str = "auto",
-    progress: Progress | None = None,
+    progress: Step | None = None,
     import_id: int | None = None,
 ) -> RoundResult:
     """Solve the scope of the round and write its run record; import_id is the import the
