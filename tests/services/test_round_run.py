@@ -113,6 +113,9 @@ def test_the_change_search_is_skipped_when_asked_or_when_the_round_is_large() ->
     assert r1.text.endswith(f"cheapest change: {r1.cheapest_change}")
     skipped = run_round(narrow, RoundSettings(changes=ChangeSearch(max_changes=0)))
     assert all(u.cheapest_change is None for u in skipped.unplaced)
+    later = skipped.search_changes(narrow, how_many=1, seconds_each=5.0)
+    assert later.unplaced == searched.unplaced  # asked for later, the same change
+    assert later.proposals == skipped.proposals
     plan = ChangeSearch(enabled=None, one_deadline=False).plan(20.0, 0.0, n_pairs=2001)
     assert plan["find_changes"] is False
     assert ChangeSearch(enabled=None).plan(20.0, 0.0, n_pairs=10)["find_changes"] is False

@@ -201,8 +201,16 @@ class RoundReport:
         """Optimal, or feasible within the time limit."""
         return self.summary.status in SOLVED
 
-    def explained(self, explanation: Explanation) -> "RoundReport":
-        """The same report with another explanation (a later search of the changes)."""
+    def search_changes(self, round_: Round, how_many: int, seconds_each: float) -> "RoundReport":
+        """The same report with the cheapest change searched for the how_many most urgent
+        unplaced requests of ``round_`` (the round as it stands now, awards included)."""
+        explanation = explain_outcome(
+            round_,
+            self.result,
+            find_changes=True,
+            max_changes=how_many,
+            change_time_limit=seconds_each,
+        )
         return replace(
             self,
             explanation=explanation,

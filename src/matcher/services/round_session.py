@@ -18,7 +18,7 @@ from matcher.data.db.audit import OverrideEntry, record_overrides, record_run, u
 from matcher.data.db.awarding import AwardedLine, AwardLine, write_awards
 from matcher.data.db.engine import engine_for
 from matcher.domain import Round
-from matcher.matching import Explanation, MatchOutcome, Overrides, explain_outcome
+from matcher.matching import Explanation, MatchOutcome, Overrides
 from matcher.services.round_run import (
     ChangeSearch,
     RoundReport,
@@ -197,14 +197,7 @@ def solve(
 def find_changes(round_: Round, result: RoundResult, scope: "Scope", how_many: int) -> RoundResult:
     """The same result with the cheapest change searched for the how_many most urgent
     unplaced requests (re-solving each candidate change)."""
-    explanation = explain_outcome(
-        restrict(round_, scope),
-        result.outcome,
-        find_changes=True,
-        max_changes=how_many,
-        change_time_limit=APP_CHANGE_SECONDS,
-    )
-    report = result.report.explained(explanation)
+    report = result.report.search_changes(restrict(round_, scope), how_many, APP_CHANGE_SECONDS)
     return replace(result, report=report, unplaced=unplaced_table(report))
 
 
