@@ -70,6 +70,15 @@ STAGES = {
     "cost": N_("lowest cost"),
 }
 
+# The objective terms of matching.TERMS, by the same names (models/matching.md, the CSV's
+# ``*_term`` columns): cost is paid, the others are a score that only ranks.
+TERMS = {
+    "cost": N_("cost"),
+    "distance": N_("distance"),
+    "preference": N_("preference"),
+    "continuity": N_("continuity"),
+}
+
 SIGNALS = {
     "under_supply": N_("Too little capacity"),
     "over_supply": N_("Too much capacity (providers with too little work)"),
@@ -88,6 +97,7 @@ TABLES = {
     "reason": REASONS,
     "status": STATUSES,
     "stage": STAGES,
+    "term": TERMS,
     "signal": SIGNALS,
     "method": METHODS,
 }
