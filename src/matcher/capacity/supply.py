@@ -6,7 +6,8 @@ for without a row of their own share what the rows leave of the total equally. C
 counts in a month when a certificate covers any day of it: an expiring certificate removes
 the capacity from the months after valid_to. The capacity is shared over the municipalities
 the provider reaches (areas.reach) in proportion to their demand, so the areas' supply adds
-up to the region's.
+up to the region's. Those slices are for the heatmap and over-supply; a municipality's
+shortage is judged on the providers in its reach (``reach``, local.py).
 """
 
 from collections import defaultdict
