@@ -91,6 +91,10 @@ METHODS = {
     "ets_seasonal": N_("exponential smoothing with trend and season"),
     "ets_trend": N_("exponential smoothing with trend"),
     "mean_fallback": N_("the average of the months so far (too little history for a model)"),
+    "mean_by_backtest": N_(
+        "the average of the last twelve months (it forecast the held-out months better "
+        "than exponential smoothing)"
+    ),
 }
 
 TABLES = {
