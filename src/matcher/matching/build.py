@@ -238,7 +238,9 @@ def _first_broken_rule(
         )
     missing = sorted(set(request.required_specialisms) - set(provider.specialisms))
     if missing:
-        return RejectReason.MISSING_SPECIALISM, f"{pid} does not offer {', '.join(missing)}"
+        # The data set's specialism codes read as words ("intellectual disability").
+        offered = ", ".join(code.replace("_", " ") for code in missing)
+        return RejectReason.MISSING_SPECIALISM, f"{pid} does not offer {offered}"
     if km is not None and policy.max_distance_km is not None and km > policy.max_distance_km:
         return (
             RejectReason.BEYOND_DISTANCE,
