@@ -1,6 +1,7 @@
 """run_round: the one use-case behind matcher match, the app's Matching round and the
 batch's proposals; every face renders its typed report and they agree."""
 
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from matcher.services import rounds
 from matcher.services.catalogue import TERMS as WORDS
 from matcher.services.match_output import ASSIGNMENT_COLUMNS, assignment_rows, summary_json
 from matcher.services.round_run import (
+    MIN_SEARCH,
     ChangeSearch,
     RoundSettings,
     StoredRound,
@@ -134,3 +136,13 @@ def test_the_terms_are_named_alike_in_the_model_the_csv_and_the_regisseurs_words
         assert f"`{term.name}`" in model, term.name
         assert WORDS[term.name] == term.name
     assert set(WORDS) == set(TERM_NAMES)
+
+
+def test_the_change_search_takes_no_longer_than_the_run_before_it() -> None:
+    started = time.perf_counter() - 3.0  # a run that read and solved for 3 s of its 60
+    search = ChangeSearch().plan(60.0, started, n_pairs=10)["change_seconds"]
+    assert 3.0 <= search < 4.0
+    quick = ChangeSearch().plan(60.0, time.perf_counter(), n_pairs=10)["change_seconds"]
+    assert quick == pytest.approx(MIN_SEARCH, abs=0.1)  # a quick run still leaves time to look
+    short = ChangeSearch().plan(2.0, time.perf_counter() - 2.5, n_pairs=10)["change_seconds"]
+    assert short == pytest.approx(0.5, abs=0.1)  # never past 1.5 x the limit

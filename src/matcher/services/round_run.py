@@ -58,6 +58,9 @@ class StoredRound:
 RoundSource = Round | Path | StoredRound
 
 
+MIN_SEARCH = 2.0  # seconds the change search may always take (when the limit allows)
+
+
 @dataclass(frozen=True)
 class ChangeSearch:
     """How hard to look for the cheapest change that would place an unplaced request.
@@ -65,8 +68,8 @@ class ChangeSearch:
     Each search re-solves the request's part up to a few times, so it is capped:
     ``max_changes`` requests (most urgent first); ``enabled`` None searches only rounds of at
     most SMALL_ROUND_PAIRS pairs; ``seconds_each`` None is min(5 s, a quarter of the limit);
-    with ``one_deadline`` the whole run keeps near 1.5 x the time limit (the search gets what
-    the solve left of it, at most half the limit), else the search has 60 s.
+    with ``one_deadline`` the search takes at most as long as the run before it (at least
+    MIN_SEARCH s, at most half the limit, never past 1.5 x the limit), else it has 60 s.
     """
 
     max_changes: int = DEFAULT_CHANGES
@@ -79,9 +82,11 @@ class ChangeSearch:
         enabled = n_pairs <= SMALL_ROUND_PAIRS if self.enabled is None else self.enabled
         search = 60.0
         if self.one_deadline:
-            # A solve that overran (HiGHS does not stop inside presolve or its first LP)
-            # leaves the search nothing, so the run stays near 1.5 x the limit.
-            search = max(0.0, min(limit / 2, run_started + 1.5 * limit - time.perf_counter()))
+            # The search never takes longer than the run so far (at least MIN_SEARCH): a
+            # regisseur waits for the proposals, the hints are extra, and a request the search
+            # did not reach says so. Within 1.5 x the limit, at most half the limit.
+            elapsed = time.perf_counter() - run_started
+            search = max(0.0, min(limit / 2, max(MIN_SEARCH, elapsed), 1.5 * limit - elapsed))
         each = min(5.0, limit / 4, search) if self.seconds_each is None else self.seconds_each
         return {
             "find_changes": enabled and self.max_changes > 0 and search > 0,
