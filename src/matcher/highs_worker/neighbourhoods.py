@@ -22,9 +22,13 @@ import scipy.sparse as sp
 if TYPE_CHECKING:
     from matcher.highs_worker.model import LiveModel
 
+# Measured on a 5,000-request scarce round of benchmarks/scale.py (seed 2, not the reported
+# seed 1), 5 s of search from the greedy start: freeing 2,500 pairs with 0.5 s per sub-MIP
+# gained 89 points, 1,000 pairs with 0.2 s 364, 400 pairs with 0.1 s 848: many small
+# neighbourhoods solved to the end beat a few large ones stopped at their limit.
 ROW_CAP = 400  # a limit row with more pairs than this is not a neighbourhood of its own
-COLUMN_CAP = 2_500  # free at most this many pairs at once (the sub-MIP stays quick)
-SUB_TIME = 0.5  # seconds for one sub-MIP
+COLUMN_CAP = 400  # free at most this many pairs at once (the sub-MIP stays quick)
+SUB_TIME = 0.1  # seconds for one sub-MIP
 MIN_TIME = 0.05  # no sub-MIP is started with less time than this left
 
 
@@ -52,6 +56,7 @@ class Neighbourhoods:
         """The best answer found from ``start`` by ``deadline``, and what it gained."""
         rng = np.random.default_rng(seed)
         x = start.copy()
+        activity = model.matrix @ x.astype(np.float64)  # kept up to date as answers change
         value = float(model.cost[x].sum())
         first = value
         sign = 1.0 if model.maximize else -1.0
@@ -60,12 +65,13 @@ class Neighbourhoods:
             if free is None:
                 break
             left = deadline - time.perf_counter()
-            y = sub_mip(model, free, x, min(SUB_TIME, left))
-            if y is None:
+            found = sub_mip(model, free, x, activity, min(SUB_TIME, left))
+            if found is None:
                 continue
+            y, new_activity = found
             candidate = float(model.cost[y].sum())
             if sign * (candidate - value) > 0.5:
-                x, value = y, candidate
+                x, value, activity = y, candidate, new_activity
         return x, round(sign * (value - first))
 
     def _neighbourhood(
@@ -124,17 +130,17 @@ def sub_mip(
     model: "LiveModel",
     free: npt.NDArray[np.int64],
     x: npt.NDArray[np.bool_],
+    activity: npt.NDArray[np.float64],
     time_limit: float,
-) -> npt.NDArray[np.bool_] | None:
-    """``x`` with the ``free`` pairs re-decided by a MIP over them alone; None when that MIP
-    found nothing or its answer breaks a row of the whole model (never accepted)."""
-    fixed = x.copy()
-    fixed[free] = False
-    used = model.matrix @ fixed.astype(np.float64)
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]] | None:
+    """``x`` with the ``free`` pairs re-decided by a MIP over them alone, and its row
+    activity; None when that MIP found nothing or its answer breaks a row of the whole model
+    (never accepted). ``activity`` is ``A x``: only the rows the free pairs touch change."""
     columns = sp.csc_matrix(model.matrix[:, free])
     touched = np.unique(columns.indices)
     sub = sp.csc_matrix(sp.csr_matrix(columns)[touched])
-    lo, hi = model.lo[touched] - used[touched], model.hi[touched] - used[touched]
+    fixed_use = activity[touched] - sub @ x[free].astype(np.float64)
+    lo, hi = model.lo[touched] - fixed_use, model.hi[touched] - fixed_use
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = free.size, touched.size
     lp.col_cost_ = model.cost[free]
@@ -161,6 +167,14 @@ def sub_mip(
     solution = highs.getSolution()
     if not solution.value_valid:
         return None
+    chosen = np.asarray(solution.col_value) > 0.5
+    rows = fixed_use + sub @ chosen.astype(np.float64)
+    inside = (rows >= model.lo[touched] - 1e-6) & (rows <= model.hi[touched] + 1e-6)
+    bounds = (chosen >= model.lb[free] - 1e-9) & (chosen <= model.ub[free] + 1e-9)
+    if not (inside.all() and bounds.all()):
+        return None
     y = x.copy()
-    y[free] = np.asarray(solution.col_value) > 0.5
-    return y if model.feasible(y) else None
+    y[free] = chosen
+    new_activity = activity.copy()
+    new_activity[touched] = rows
+    return y, new_activity
