@@ -59,6 +59,7 @@ RoundSource = Round | Path | StoredRound
 
 
 MIN_SEARCH = 2.0  # seconds the change search may always take (when the limit allows)
+RUN_MARGIN = 1.25  # a whole run (read, solve, explain) ends within this many time limits
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,8 @@ class ChangeSearch:
     ``max_changes`` requests (most urgent first); ``enabled`` None searches only rounds of at
     most SMALL_ROUND_PAIRS pairs; ``seconds_each`` None is min(5 s, a quarter of the limit);
     with ``one_deadline`` the search takes at most as long as the run before it (at least
-    MIN_SEARCH s, at most half the limit, never past 1.5 x the limit), else it has 60 s.
+    MIN_SEARCH s, at most a quarter of the limit, never past RUN_MARGIN x the limit), else it
+    has 60 s.
     """
 
     max_changes: int = DEFAULT_CHANGES
@@ -84,9 +86,11 @@ class ChangeSearch:
         if self.one_deadline:
             # The search never takes longer than the run so far (at least MIN_SEARCH): a
             # regisseur waits for the proposals, the hints are extra, and a request the search
-            # did not reach says so. Within 1.5 x the limit, at most half the limit.
+            # did not reach says so. At most a quarter of the limit, and the whole run ends
+            # within RUN_MARGIN x the limit (plus writing the files).
             elapsed = time.perf_counter() - run_started
-            search = max(0.0, min(limit / 2, max(MIN_SEARCH, elapsed), 1.5 * limit - elapsed))
+            search = min(limit / 4, max(MIN_SEARCH, elapsed), RUN_MARGIN * limit - elapsed)
+            search = max(0.0, search)
         each = min(5.0, limit / 4, search) if self.seconds_each is None else self.seconds_each
         return {
             "find_changes": enabled and self.max_changes > 0 and search > 0,
