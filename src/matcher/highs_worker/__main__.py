@@ -2,7 +2,8 @@
 
 Messages (``protocol``): ``("load", model arrays)`` replaces the live model; ``("stage",
 stage)`` runs one stage on it and answers a ``StageAnswer``; ``("bound", stage)`` moves the
-model to that stage and answers its LP bound only (a second worker beside the first);
+model to that stage and answers its LP bound and what its own search found in the time the
+LP left (the second worker of a large part);
 ``("quit",)`` ends the loop.
 A failure inside HiGHS is answered as an error message, never as a traceback on a pipe.
 HiGHS prints a banner on file descriptor 1 whatever its output flag says, so the frames go
@@ -12,6 +13,8 @@ out on a copy of it and descriptor 1 itself points at /dev/null.
 import os
 import sys
 from typing import Any
+
+SECOND_SEED = 1_000  # the second worker's search draws other neighbourhoods than the first's
 
 
 def main() -> None:
@@ -55,7 +58,10 @@ def main() -> None:
                 model.set_stage(
                     stage["objective"], stage["maximize"], stage["new_rows"], stage["must_place"]
                 )
-                send(out, ("ok", model.lp_bound(stage["time_limit"])))
+                found = model.bound_then_search(
+                    stage["hint"], stage["time_limit"], stage["seed"] + SECOND_SEED
+                )
+                send(out, ("ok", found))
             else:
                 send(out, ("error", f"unexpected message {kind!r}"))
         except Exception as exc:  # the solver's failure, reported to the parent as a status

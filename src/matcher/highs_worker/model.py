@@ -116,6 +116,19 @@ class LiveModel:
             return StageAnswer(status, x, bound, time.perf_counter() - started, "", gained)
         return self.mip(hint, time_limit, rel_gap, started)
 
+    def bound_then_search(
+        self, hint: npt.NDArray[np.bool_] | None, time_limit: float, seed: int
+    ) -> tuple[float, npt.NDArray[np.bool_] | None]:
+        """The second worker of a large part: the stage's LP bound, then, in the time the LP
+        left, a search of its own from the same start (another seed), so both cores search
+        once the bound stands. Returns the bound and the answer found (None without a start)."""
+        deadline = time.perf_counter() + time_limit
+        bound = self.lp_bound(time_limit)
+        if hint is None:
+            return bound, None
+        x, _ = self.search.improve(self, hint, deadline, seed)
+        return bound, x
+
     def mip(
         self,
         hint: npt.NDArray[np.bool_] | None,

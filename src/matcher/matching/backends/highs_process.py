@@ -121,8 +121,9 @@ def _close_pool() -> None:
 class HighsSession:
     """One part's live model: ``solve`` one stage after another, then ``close``.
 
-    A large part (``LARGE_COLUMNS``) holds two workers with the same model: one searches
-    for better answers while the other computes the stage's LP bound, one on each core.
+    A large part (``LARGE_COLUMNS``) holds two workers with the same model, one on each core:
+    one searches for better answers while the other computes the stage's LP bound and then
+    searches too, from the same start with other neighbourhoods; the better answer is kept.
     """
 
     def __init__(self, problem: MatchingProblem, part: Part) -> None:
@@ -187,8 +188,12 @@ class HighsSession:
                 StageStatus(answer.status), empty, 0, math.nan, seconds, answer.message
             )
         x: npt.NDArray[np.bool_] = answer.x
+        bound = answer.bound
+        if len(answers) > 1:
+            bound, second = answers[1]
+            if second is not None and _better(task, second, x):
+                x = second
         objective = int(task.objective[x].sum())
-        bound = answers[1] if len(answers) > 1 else answer.bound
         status = StageStatus(answer.status)
         if status is StageStatus.FEASIBLE and _proven(objective, bound, task.rel_gap):
             status = StageStatus.OPTIMAL
@@ -214,6 +219,12 @@ class HighsSession:
                 worker.kill()
             self.workers = []
             raise
+
+
+def _better(task: StageTask, y: npt.NDArray[np.bool_], x: npt.NDArray[np.bool_]) -> bool:
+    """True when ``y`` has a better stage objective than ``x`` (both satisfy every row)."""
+    gain = int(task.objective[y].sum()) - int(task.objective[x].sum())
+    return gain > 0 if task.maximize else gain < 0
 
 
 def _proven(objective: int, bound: float, rel_gap: float) -> bool:
