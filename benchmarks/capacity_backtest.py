@@ -15,6 +15,7 @@ without a signal. Concentration, too-big-to-fail and expiry have no outcome in t
 to score against and are left out. Too-big-to-fail is not run (it only costs time here).
 
     .venv/bin/python -m benchmarks.capacity_backtest [ROUND_DIR] [--first 2025-05-01]
+        [--by-intervention]
 """
 
 import argparse
@@ -77,12 +78,19 @@ def under_floor(round_: Round, iid: str, days: list[date], settings: CapacitySet
     return bool(shares) and sum(shares) / len(shares) < settings.over_supply_floor
 
 
-def backtest(round_: Round, first: date, settings: CapacitySettings) -> dict[str, dict[str, int]]:
-    """Counts of hits, false alarms, misses and quiet (neither) per scored signal type."""
+Scores = dict[str, dict[str, int]]
+
+
+def backtest(
+    round_: Round, first: date, settings: CapacitySettings
+) -> tuple[Scores, dict[tuple[str, str], dict[str, int]]]:
+    """Counts of hits, false alarms, misses and quiet (neither) per scored signal type, and
+    the same per signal type and intervention."""
     round_date = round_.effective_policy().round_date
     assert round_date is not None, "the round needs a round_date in policy.toml"
     last = month_of(round_date) - FOLLOW_MONTHS
-    scores: dict[str, dict[str, int]] = {k: defaultdict(int) for k in SCORED}
+    scores: Scores = {k: defaultdict(int) for k in SCORED}
+    per: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for month in range(month_of(first), last + 1):
         day = first_day(month)
         report = analyse(as_of(round_, day), day, settings)
@@ -103,10 +111,20 @@ def backtest(round_: Round, first: date, settings: CapacitySettings) -> dict[str
                     (False, False): "quiet",
                 }[(signal, outcome)]
                 scores[kind][key] += 1
-    return scores
+                per[(kind, iid)][key] += 1
+    return scores, per
 
 
-def table(scores: dict[str, dict[str, int]]) -> str:
+def per_intervention(per: dict[tuple[str, str], dict[str, int]], kind: str) -> str:
+    """One line per intervention that had a signal or an outcome of ``kind``."""
+    rows = [f"{kind}: intervention  hits / false alarms / misses (of the as-of dates)"]
+    for (k, iid), s in sorted(per.items()):
+        if k == kind and s["hits"] + s["false alarms"] + s["misses"]:
+            rows.append(f"  {iid}  {s['hits']} / {s['false alarms']} / {s['misses']}")
+    return "\n".join(rows)
+
+
+def table(scores: Scores) -> str:
     """The scores as a markdown table with precision and recall."""
     rows = [
         "| signal | outcome | hits | false alarms | misses | quiet | precision | recall |",
@@ -127,13 +145,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("round_dir", nargs="?", type=Path, default=Path("data/demo"))
     parser.add_argument("--first", type=date.fromisoformat, default=None)
+    parser.add_argument(
+        "--by-intervention", action="store_true", help="also the scores per intervention"
+    )
     args = parser.parse_args()
     round_ = read_round(args.round_dir).round
     round_date = round_.effective_policy().round_date or date.today()
     first = args.first or first_day(month_of(round_date - timedelta(days=548)))
     settings = CapacitySettings(tbtf_max_providers=0)
     print(f"As-of dates: monthly from {first} to {FOLLOW_MONTHS} months before {round_date}.")
-    print(table(backtest(round_, first, settings)))
+    scores, per = backtest(round_, first, settings)
+    print(table(scores))
+    if args.by_intervention:
+        for kind in SCORED:
+            print(per_intervention(per, kind))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ MATCHING = ("tests/matching",)
 BUILD = "src/matcher/matching/build.py"
 LIMITS = "src/matcher/matching/limits.py"
 STAGES = "src/matcher/matching/stages.py"
+TERMS = "src/matcher/matching/terms.py"
 
 
 @dataclass(frozen=True)
@@ -227,21 +228,21 @@ MUTATIONS = (
     ),
     Mutation(
         "an unranked provider counted as the last choice, not one below it",
-        BUILD,
+        TERMS,
         (
             (
-                "steps = ranked.index(provider_id) if provider_id in ranked else len(ranked)",
-                "steps = ranked.index(provider_id) if provider_id in ranked else len(ranked) - 1",
+                "else len(ranked)\n",
+                "else len(ranked) - 1\n",
             ),
         ),
     ),
     Mutation(
         "continuity charged for the current provider instead of the others",
-        BUILD,
+        TERMS,
         (
             (
-                "request.current_provider is not None and request.current_provider != pid",
-                "request.current_provider is not None and request.current_provider == pid",
+                "if current is None or current == pair.provider_id:",
+                "if current is None or current != pair.provider_id:",
             ),
         ),
     ),

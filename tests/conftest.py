@@ -12,6 +12,9 @@ import psycopg
 import pytest
 from sqlalchemy import Engine
 
+# First, before any test module imports PuLP: the backends package keeps highspy out of this
+# process (it clashes with OR-Tools' HiGHS; see matcher/matching/backends/__init__.py).
+import matcher.matching.backends  # noqa: F401
 from matcher.data.db.engine import make_engine
 from matcher.data.db.migrate import upgrade
 from tests.profiles import load_profile

@@ -80,6 +80,20 @@ def test_balanced_interventions_are_silent_short_ones_short_flooded_ones_flooded
     assert not (set(under) | set(over)) & set(BALANCED_INTERVENTIONS)
 
 
+def test_no_balanced_intervention_is_flagged_in_any_municipality(
+    demo_signals: list[dict[str, object]],
+) -> None:
+    """Municipality level too: a town is judged on the capacity in its reach after the other
+    towns' load (capacity/local.py), not on a fixed slice of the providers it shares."""
+    flagged = {
+        (s["intervention_id"], s["area"])
+        for s in demo_signals
+        if s["type"] in {"under_supply", "over_supply"}
+        and s["intervention_id"] in BALANCED_INTERVENTIONS
+    }
+    assert flagged == set()
+
+
 def test_concentration_and_expiry_are_found(demo_signals: list[dict[str, object]]) -> None:
     assert of_type(demo_signals, "concentration")
     assert of_type(demo_signals, "certification_expiry")

@@ -47,7 +47,13 @@ def test_backtest_never_sees_the_held_out_months() -> None:
     shocked[-SETTINGS.backtest_months :] *= 3  # only the held-out months differ
     plain = forecast_series(history, FIRST, 12, SETTINGS)
     other = forecast_series(shocked, FIRST, 12, SETTINGS)
-    assert plain.backtest_forecast == other.backtest_forecast
+    # Both backtests fit the same training months: the model's forecast of the held-out
+    # months, or the mean of the last six training months (whichever scored better there).
+    model = forecast_series(history[:-6], FIRST, 6, SETTINGS).mean
+    mean = (float(np.mean(history[-18:-6])),) * 6
+    assert plain.backtest_method == "ets_seasonal"
+    assert plain.backtest_forecast == pytest.approx(model)
+    assert other.backtest_forecast in (pytest.approx(model), pytest.approx(mean))
     assert plain.backtest_months == 6
     expected = mase(
         history[-6:], np.clip(np.asarray(plain.backtest_forecast), 0, None), history[:-6]
@@ -60,7 +66,7 @@ def test_backtest_never_sees_the_held_out_months() -> None:
 
 def test_short_series_use_a_trend_model_or_the_stated_fallback() -> None:
     rng = np.random.default_rng(3)
-    series = truth(np.arange(18)) + rng.normal(0, 3, 18)
+    series = 100 + 3.0 * np.arange(18) + rng.normal(0, 3, 18)
     assert forecast_series(series, FIRST, 12, SETTINGS).method == "ets_trend"
     short = np.asarray([10.0, 12, 11, 9, 13, 10, 12, 11])
     fallback = forecast_series(short, FIRST, 3, SETTINGS)
@@ -78,3 +84,19 @@ def test_sparse_series_are_not_fitted() -> None:
     assert choose_method(sparse, SETTINGS) == "mean_fallback"
     forecast = forecast_series(sparse, FIRST, 12, SETTINGS)
     assert min(forecast.lower95) >= 0  # demand never forecast below zero
+
+
+def test_a_model_that_forecast_the_held_out_months_worse_than_the_mean_is_not_used() -> None:
+    """A flat, noisy series with one odd stretch: the seasonal model repeats it, the mean of
+    the last twelve months forecast the held-out months better."""
+    rng = np.random.default_rng(5)
+    series = rng.poisson(40, 36).astype(float)
+    series[12:20] += 35  # an odd stretch a year and a half ago
+    forecast = forecast_series(series, FIRST, 12, SETTINGS)
+    assert choose_method(series, SETTINGS) == "ets_seasonal"
+    assert forecast.method == "mean_by_backtest"
+    assert forecast.mean == pytest.approx((np.mean(series[-12:]),) * 12)
+    assert forecast.backtest_method == "mean_fallback"
+    assert forecast.mase == pytest.approx(
+        mase(series[-6:], np.full(6, np.mean(series[-18:-6])), series[:-6])
+    )

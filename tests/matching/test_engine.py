@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 
 from matcher.domain import Award, Policy, Round, Urgency, Weights
 from matcher.matching.backends.base import StageResult, StageStatus, StageTask
-from matcher.matching.backends.mathopt_highs import MathOptHighsBackend
+from matcher.matching.backends.highs_process import HighsBackend
 from matcher.matching.build import build_problem
 from matcher.matching.engine import MatchOutcome, match_round, solve_problem
 from matcher.matching.formulation import reduced_row, whole
@@ -188,7 +188,7 @@ class _Unproven:
     name = "unproven"
 
     def __init__(self) -> None:
-        self.inner = MathOptHighsBackend()
+        self.inner = HighsBackend()
 
     def solve(self, task: StageTask) -> StageResult:
         result = self.inner.solve(task)
@@ -215,7 +215,7 @@ def test_parts_solved_apart_equal_the_whole_round_solved_at_once(round_: Round) 
     if split_outcome.status != "optimal" or problem.n_pairs == 0:
         assert split_outcome.status == "optimal"
         return
-    monolithic = solve_part(problem, whole(problem), MathOptHighsBackend(), 1e18)
+    monolithic = solve_part(problem, whole(problem), HighsBackend(), 1e18)
     chosen = monolithic.chosen
     assert int(problem.pair_objective[chosen].sum()) == split_outcome.objective_cents
 

@@ -10,6 +10,7 @@ import pytest
 
 from matcher.domain import (
     Aging,
+    Award,
     Bid,
     Budget,
     CapacityRow,
@@ -17,6 +18,7 @@ from matcher.domain import (
     Funding,
     Intervention,
     Law,
+    Offer,
     Policy,
     Provider,
     Request,
@@ -185,7 +187,7 @@ def cbc_preprocessing_round() -> Round:
 
 
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
-def test_cbc_checks_a_claim_of_infeasibility_without_preprocessing(solver: str) -> None:
+def test_cbc_without_preprocessing_solves_a_stage_it_called_infeasible(solver: str) -> None:
     outcome = match_round(cbc_preprocessing_round(), solver=solver, mip_gap=0)
     assert outcome.status == "optimal", outcome.message
     assert {s.name: s.objective for s in outcome.stages} == {
@@ -193,3 +195,138 @@ def test_cbc_checks_a_claim_of_infeasibility_without_preprocessing(solver: str) 
         "place_normal": 111,
         "cost": 13_000,
     }
+
+
+def cbc_wrong_optimum_round() -> Round:
+    """A round (found by the backend-agreement property test, with three forbids) whose cost
+    stage CBC 2.10.3 with preprocessing reported optimal at EUR 315 where EUR 291 meets every
+    row: a market-share cap of 30%, a team budget, preferences and running awards."""
+    day = date(2026, 3, 2)
+    certified = (date(2025, 1, 26), date(2027, 4, 6))
+
+    def band(iid: str, funding: Funding, low: int, high: int) -> Intervention:
+        return Intervention(
+            intervention_id=iid,
+            name=iid,
+            law=Law.WMO,
+            segment=Segment.B,
+            product_group="g",
+            funding=funding,
+            unit=Unit.HOUR,
+            tariff_min=Decimal(low),
+            tariff_max=Decimal(high),
+        )
+
+    certs = {"P0": ["I0"], "P1": ["I0", "I1"], "P2": ["I1"], "P3": ["I0", "I1"]}
+    capacity = {("P0", "*"): 4, ("P1", "I0"): 8, ("P1", "*"): 8, ("P2", "I0"): 1}
+    capacity |= {("P2", "I1"): 1, ("P3", "I0"): 1}
+    # request: (team, intervention, units, urgency, preferred, excluded)
+    requests = {
+        "R0": ("T2", "I0", "1", Urgency.NORMAL, (), ("P0",)),
+        "R1": ("T2", "I0", "1", Urgency.CRISIS, (), ()),
+        "R2": ("T1", "I0", "1", Urgency.CRISIS, (), ()),
+        "R3": ("T1", "I1", "1", Urgency.CRISIS, (), ()),
+        "R4": ("T1", "I0", "2", Urgency.CRISIS, ("P1", "P0"), ()),
+        "R5": ("T1", "I0", "3.5", Urgency.CRISIS, (), ()),
+        "R6": ("T1", "I0", "1", Urgency.CRISIS, (), ()),
+        "R7": ("T1", "I0", "1", Urgency.CRISIS, (), ()),
+        "R8": ("T2", "I0", "1", Urgency.CRISIS, (), ()),
+    }
+    specialist = {"R2", "R7"}  # they need a specialism no provider offers
+    bids = {
+        "R0": {"P0": "54", "P1": "54", "P2": "54"},
+        "R1": {"P0": "54"},
+        "R2": {"P0": "54", "P1": "54", "P2": "54", "P3": "54"},
+        "R3": {"P0": "20", "P1": "20", "P2": "20"},
+        "R4": {"P0": "54", "P1": "54", "P2": "54", "P3": "53.99"},
+        "R5": {"P0": "53.99", "P1": "54", "P2": "54", "P3": "54"},
+        "R6": {"P1": "54", "P2": "54", "P3": "54"},
+        "R7": {"P0": "54", "P2": "54"},
+        "R8": {"P0": "55", "P1": "54", "P2": "54", "P3": "54"},
+    }
+    bid_units = {("R4", "P0"): Decimal(1), ("R8", "P3"): Decimal(1)}
+    awards = [("A0", "P0", None), ("A1", "P2", None), ("A2", "P2", date(2026, 3, 1))]
+    return Round(
+        interventions=(band("I0", Funding.OUTPUT, 54, 59), band("I1", Funding.EFFORT, 20, 25)),
+        providers=tuple(Provider(provider_id=p, name=p) for p in certs),
+        certifications=tuple(
+            Certification(
+                provider_id=p, intervention_id=i, valid_from=certified[0], valid_to=certified[1]
+            )
+            for p, items in certs.items()
+            for i in items
+        ),
+        capacity=tuple(
+            CapacityRow(provider_id=p, intervention_id=i, capacity_units=Decimal(units))
+            for (p, i), units in capacity.items()
+        ),
+        requests=tuple(
+            Request(
+                request_id=rid,
+                client_ref=f"C-{rid}",
+                team_id=team,
+                intervention_id=iid,
+                units=Decimal(units),
+                start_date=day,
+                urgency=urgency,
+                preferred_providers=preferred,
+                excluded_providers=excluded,
+                required_specialisms=("autism",) if rid in specialist else (),
+            )
+            for rid, (team, iid, units, urgency, preferred, excluded) in requests.items()
+        ),
+        bids=tuple(
+            Bid(
+                request_id=rid,
+                provider_id=pid,
+                tariff=Decimal(tariff),
+                units=bid_units.get((rid, pid)),
+            )
+            for rid, offers in bids.items()
+            for pid, tariff in offers.items()
+        ),
+        offers=(
+            Offer(provider_id="P0", intervention_id="I1", tariff=Decimal(20)),
+            Offer(provider_id="P1", intervention_id="I1", tariff=Decimal(20)),
+            Offer(provider_id="P3", intervention_id="I0", tariff=Decimal(54)),
+            Offer(provider_id="P3", intervention_id="I1", tariff=Decimal(20)),
+        ),
+        budgets=(Budget(team_id="T2", segment=Segment.B, amount=Decimal(160)),),
+        awards=tuple(
+            Award(
+                request_id=aid,
+                provider_id=pid,
+                intervention_id="I0",
+                tariff=Decimal(30),
+                units=Decimal(1),
+                awarded_on=date(2026, 1, 1),
+                ends_on=ends,
+            )
+            for aid, pid, ends in awards
+        ),
+        policy=Policy(
+            round_date=day,
+            weights=Weights(
+                distance_per_km=Decimal(0), preference_per_rank=Decimal(25), continuity=Decimal(0)
+            ),
+            market_share_cap=0.3,
+        ),
+    )
+
+
+def test_cbc_without_preprocessing_finds_the_optimum_it_missed_with_it() -> None:
+    forbids = frozenset({("R8", "P3"), ("R3", "P1"), ("R0", "P1")})
+    stages = {
+        solver: {
+            s.name: s.objective
+            for s in match_round(
+                cbc_wrong_optimum_round(),
+                solver=solver,
+                mip_gap=0,
+                overrides=Overrides(forbids=forbids),
+            ).stages
+        }
+        for solver in ("cbc", "scip", "highs")
+    }
+    assert stages["scip"] == stages["highs"]  # two other solvers agree on the optimum
+    assert stages["cbc"] == stages["scip"]

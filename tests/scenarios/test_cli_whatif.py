@@ -48,7 +48,7 @@ def test_demo_shows_provider_exit_and_growth_side_by_side() -> None:
     assert header.index("baseline") < header.index("P001 leaves") < header.index("demand +10%")
     open_ = [int(cell.split()[0].replace(",", "")) for cell in row(result.stdout, "open requests")]
     assert open_[0] == open_[1]  # an exit changes no demand
-    assert open_[2] == open_[0] + round(open_[0] / 10)
+    assert open_[2] == open_[0] + (open_[0] + 5) // 10  # ten percent, halves rounded up
     placed = [
         int(cell.split()[0].replace(",", "")) for cell in row(result.stdout, "placed requests")
     ]

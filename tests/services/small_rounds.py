@@ -92,6 +92,14 @@ def two_for_one_slot() -> Round:
     )
 
 
+def narrow_p2() -> Round:
+    """two_for_one_slot with room for 2 hours at P2: R1 and R2 (3 hours each) cannot both be
+    placed; R2 takes P1 (cheaper), R1 is left, and one more hour at P2 would place it."""
+    round_ = two_for_one_slot()
+    p2 = round_.capacity[1].model_copy(update={"capacity_units": Decimal(2)})
+    return round_.model_copy(update={"capacity": (round_.capacity[0], p2)})
+
+
 def read_rows(path: Path) -> list[dict[str, str]]:
     """A CSV output file as dictionaries."""
     with path.open(encoding="utf-8", newline="") as handle:

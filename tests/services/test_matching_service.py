@@ -29,6 +29,7 @@ from tests.services.small_rounds import (
     OPTIMUM,
     capacity_breaches,
     header_of,
+    narrow_p2,
     read_rows,
     two_for_one_slot,
 )
@@ -266,15 +267,7 @@ def test_an_unplaced_request_gets_its_cheapest_change_unless_the_search_is_off(
 ) -> None:
     # P2 has room for 2 hours only, so R1 and R2 (3 hours each) cannot both be placed: R2
     # takes P1 (cheaper), R1 is left; one more hour at P2 would place it.
-    round_ = two_for_one_slot()
-    narrow = round_.model_copy(
-        update={
-            "capacity": (
-                round_.capacity[0],
-                round_.capacity[1].model_copy(update={"capacity_units": Decimal(2)}),
-            )
-        }
-    )
+    narrow = narrow_p2()
     matching.match(narrow, tmp_path / "searched")
     matching.match(narrow, tmp_path / "not", MatchOptions(changes=0))
 

@@ -26,7 +26,7 @@ class BatchProblem(MatchingProblem):
     @property
     def pair_objective(self) -> IntArray:
         """Cost, secondary terms and the change term: what the cost stage minimises."""
-        return self.pair_cost + self.pair_secondary + self.pair_change
+        return super().pair_objective + self.pair_change
 
 
 def with_change_penalty(
@@ -88,10 +88,7 @@ def restrict(problem: BatchProblem, part: Part) -> BatchProblem:
         pair_provider=pair_provider.astype(np.int64),
         pair_tariff=problem.pair_tariff[cols],
         pair_units=problem.pair_units[cols],
-        pair_cost=problem.pair_cost[cols],
-        pair_distance=problem.pair_distance[cols],
-        pair_preference=problem.pair_preference[cols],
-        pair_continuity=problem.pair_continuity[cols],
+        pair_terms={name: values[cols] for name, values in problem.pair_terms.items()},
         pair_from_bid=problem.pair_from_bid[cols],
         pair_km=problem.pair_km[cols],
         pair_pinned=problem.pair_pinned[cols],

@@ -15,7 +15,7 @@ from typing import Any
 from matcher.batch.run import BatchOutcome
 from matcher.data.db.runs import ChangeRow, ProposalRow
 from matcher.domain.money import cents_to_euros, euro_amount
-from matcher.matching import UNIT_SCALE, Explanation
+from matcher.matching import SECONDARY_TERMS, UNIT_SCALE, Explanation, proposals_of, unplaced_of
 
 
 def proposal_rows(
@@ -23,72 +23,52 @@ def proposal_rows(
 ) -> list[ProposalRow]:
     """One row per open request, in the round's order: placed with its terms, or why not.
 
-    ``kept`` marks a proposal of the same provider as the previous run's.
+    A renderer of the typed proposals and unplaced requests every face reads
+    (``matching.proposals_of``, ``matching.unplaced_of``); ``kept`` marks a proposal of the
+    same provider as the previous run's.
     """
     previous = previous or {}
-    problem = outcome.problem
     explanation = outcome.explanation
-    placed = {
-        problem.request_ids[int(problem.pair_request[a])]: int(a) for a in outcome.chosen.tolist()
-    }
-    part_of = dict(zip(problem.request_ids, outcome.request_part.tolist(), strict=True))
-    # Open requests in the round's order, then those explained but not matched (task-funded).
-    others = sorted(set(explanation.unplaced) - set(part_of))
+    proposals = {p.request_id: p for p in proposals_of(outcome.result, explanation)}
+    part_of = dict(zip(outcome.problem.request_ids, outcome.request_part.tolist(), strict=True))
     rows = []
-    for rid in (*problem.request_ids, *others):
-        part = part_of.get(rid, -1)
-        a = placed.get(rid)
-        if a is None:
-            code, detail = _unplaced(explanation, rid)
-            rows.append(
-                ProposalRow(
-                    request_id=rid,
-                    provider_id=None,
-                    part=None if part < 0 else part,
-                    tariff=None,
-                    units=None,
-                    cost=None,
-                    distance_term=None,
-                    preference_term=None,
-                    continuity_term=None,
-                    objective=None,
-                    kept=False,
-                    reason_code=code,
-                    detail=detail,
-                )
-            )
-            continue
-        terms = [
-            int(problem.pair_cost[a]),
-            int(problem.pair_distance[a]),
-            int(problem.pair_preference[a]),
-            int(problem.pair_continuity[a]),
-        ]
+    # Open requests in the round's order, then those explained but not matched (task-funded).
+    for item in unplaced_of(outcome.result, explanation):
+        part = part_of.get(item.request_id, -1)
         rows.append(
             ProposalRow(
-                request_id=rid,
-                provider_id=problem.provider_ids[int(problem.pair_provider[a])],
-                part=part,
-                tariff=cents_to_euros(int(problem.pair_tariff[a])),
-                units=(Decimal(int(problem.pair_units[a])) / UNIT_SCALE).quantize(Decimal("0.01")),
-                cost=cents_to_euros(terms[0]),
-                distance_term=cents_to_euros(terms[1]),
-                preference_term=cents_to_euros(terms[2]),
-                continuity_term=cents_to_euros(terms[3]),
-                objective=cents_to_euros(sum(terms)),
-                kept=previous.get(rid) == problem.provider_ids[int(problem.pair_provider[a])],
-                reason_code=None,
-                detail=_placed(explanation, rid),
+                request_id=item.request_id,
+                provider_id=None,
+                part=None if part < 0 else part,
+                tariff=None,
+                units=None,
+                cost=None,
+                **{term.column: None for term in SECONDARY_TERMS},
+                objective=None,
+                kept=False,
+                reason_code=item.code,
+                detail=item.text,
             )
         )
+    for p in proposals.values():
+        rows.append(
+            ProposalRow(
+                request_id=p.request_id,
+                provider_id=p.provider_id,
+                part=part_of[p.request_id],
+                tariff=cents_to_euros(p.tariff_cents),
+                units=(Decimal(p.units) / UNIT_SCALE).quantize(Decimal("0.01")),
+                cost=cents_to_euros(p.cost_cents),
+                **{term.column: cents_to_euros(p.terms[term.name]) for term in SECONDARY_TERMS},
+                objective=cents_to_euros(p.objective_cents),
+                kept=previous.get(p.request_id) == p.provider_id,
+                reason_code=None,
+                detail=_placed(explanation, p.request_id),
+            )
+        )
+    order = {rid: k for k, rid in enumerate(outcome.problem.request_ids)}
+    rows.sort(key=lambda row: (order.get(row.request_id, len(order)), row.request_id))
     return rows
-
-
-def _unplaced(explanation: Explanation, rid: str) -> tuple[str, str]:
-    unplaced = explanation.unplaced.get(rid)
-    if unplaced is None or not unplaced.reasons:
-        return "unexplained", "no reason was found"
-    return unplaced.reasons[0].code, "; ".join(reason.detail for reason in unplaced.reasons)
 
 
 def _placed(explanation: Explanation, rid: str) -> str | None:
@@ -146,7 +126,7 @@ def summary(
         "status": outcome.status,
         "n_requests": outcome.problem.n_requests,
         "n_assigned": int(outcome.chosen.size),
-        "total_cost": euro_amount(int(outcome.problem.pair_cost[outcome.chosen].sum())),
+        "total_cost": euro_amount(outcome.result.total_cost_cents),
         "objective": euro_amount(outcome.objective_cents),
         "bound": euro_amount(outcome.bound_cents) if solved else None,
         "gap": outcome.result.reported_gap,

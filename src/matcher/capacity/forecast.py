@@ -5,7 +5,11 @@ The model follows the length and density of the series (models/capacity.md, "for
 ``seasonal_min_months`` months on, ``ets_trend`` (additive error and trend) from
 ``trend_min_months``, else ``mean_fallback``: the mean of the last ``fallback_months``
 months, with intervals from the spread of that rule's one-step errors. Sparse series (many
-empty months) always use the fallback: ETS on mostly zeros forecasts noise.
+empty months) always use the fallback: ETS on mostly zeros forecasts noise. Where ETS is
+possible it must earn its place: when the mean of the last twelve months (a whole season)
+forecast the held-out backtest months better (lower MASE), the forecast is that mean
+(``mean_by_backtest``): on small, noisy series a trend and season fitted to one odd year
+doubled the forecast, or took it to zero.
 """
 
 import math
@@ -26,6 +30,7 @@ FloatArray = npt.NDArray[np.float64]
 Z80 = 1.2815515655446004
 Z95 = 1.959963984540054
 SEASON = 12
+MEAN_BY_BACKTEST = "mean_by_backtest"  # ETS was possible; the year's mean forecast better
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,12 @@ def forecast_series(
     y = np.asarray(values, dtype=np.float64)
     fit = _fit(y, first, horizon, settings)
     mase, back_method, back_forecast = _backtest(y, first, settings)
+    if fit.method != "mean_fallback" and mase is not None:
+        plain = _backtest(y, first, settings, model=False)
+        if plain[0] is not None and plain[0] < mase:
+            mean, bounds = _mean_fallback(y, horizon, SEASON)
+            fit = _Fit(MEAN_BY_BACKTEST, mean, bounds)
+            mase, back_method, back_forecast = plain
     return Forecast(
         method=fit.method,
         first_month=first + y.size,
@@ -111,14 +122,18 @@ def mase(actual: FloatArray, predicted: FloatArray, train: FloatArray) -> float 
 
 
 def _backtest(
-    y: FloatArray, first: Month, settings: CapacitySettings
+    y: FloatArray, first: Month, settings: CapacitySettings, *, model: bool = True
 ) -> tuple[float | None, str | None, FloatArray]:
-    """Fit on all but the last backtest_months and score the forecast of those months."""
+    """Fit on all but the last backtest_months and score the forecast of those months
+    (``model=False``: the mean of the last twelve months instead of the chosen model)."""
     held = settings.backtest_months
     if y.size < held + 3:
         return None, None, np.zeros(0)
     train, test = y[:-held], y[-held:]
-    fit = _fit(train, first, held, settings)
+    if model:
+        fit = _fit(train, first, held, settings)
+    else:
+        fit = _Fit("mean_fallback", *_mean_fallback(train, held, SEASON))
     return mase(test, np.clip(fit.mean, 0, None), train), fit.method, fit.mean
 
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from matcher.capacity.areas import REGION
+from matcher.capacity.local import judged_places_of
 from matcher.capacity.months import WEEKS_PER_MONTH
 from matcher.capacity.report import CapacityReport
 from matcher.capacity.shortage import shortage_of
@@ -23,7 +24,6 @@ from matcher.capacity.signals import (
     UNDER_SUPPLY,
     Place,
     Signal,
-    places_of,
 )
 from matcher.domain import Round
 
@@ -140,7 +140,12 @@ class _Facts:
             dict(local),
             {
                 (iid, p.area): p
-                for iid, rows in places_of(report.projections, report.supply, report.queues).items()
+                for iid, rows in judged_places_of(
+                    report.projections,
+                    report.supply,
+                    report.queues,
+                    report.settings.shortage_tolerance,
+                ).items()
                 for p in rows
             },
         )

@@ -11,7 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 
+from matcher.capacity.areas import REGION
 from matcher.capacity.demand import LoadProjection
+from matcher.capacity.local import judged_places_of
 from matcher.capacity.months import WEEKS_PER_MONTH, label
 from matcher.capacity.queues import Queue
 from matcher.capacity.settings import CapacitySettings
@@ -20,7 +22,6 @@ from matcher.capacity.signals import (
     UNDER_SUPPLY,
     Place,
     Signal,
-    places_of,
     region_first,
 )
 from matcher.capacity.supply import Supply
@@ -58,17 +59,12 @@ def clearance_weeks(projection: LoadProjection, capacity: tuple[float, ...]) -> 
     return (backlog - free_now) / relief * WEEKS_PER_MONTH
 
 
-def held_capacity(place: Place) -> tuple[float, ...]:
-    """Capacity certified now, held over the horizon: capacity lost to ending certificates
-    is certification_expiry's finding, and counting it here too would double the alarm."""
-    return (place.capacity[0],) * len(place.capacity) if place.capacity else ()
-
-
 def shortage_of(place: Place, tolerance: float = 0.0) -> Shortage:
-    """The shortage figures of one place; a month is short when the expected steady load
-    exceeds capacity by more than ``tolerance`` (a share)."""
+    """The shortage figures of one place judged on its capacity (local.judged_places); a
+    month is short when the expected steady load exceeds capacity by more than
+    ``tolerance`` (a share)."""
     margin = 1 + tolerance + EPSILON
-    p, capacity = place.projection, held_capacity(place)
+    p, capacity = place.projection, place.capacity
     upper, mean = p.steady_upper80, p.steady_mean
     upper_short = sum(u > c + EPSILON for u, c in zip(upper, capacity, strict=True))
     short = [k for k, (m, c) in enumerate(zip(mean, capacity, strict=True)) if m > c * margin]
@@ -105,17 +101,21 @@ def under_supply(
     longer than the law's norm to clear. The upper 80% bound is stated, not acted on: a
     signal on the bound alone fires where supply is fine one year in five."""
     signals = []
-    for iid, places in places_of(projections, supply, queues).items():
+    judged_by = judged_places_of(projections, supply, queues, settings.shortage_tolerance)
+    for iid, judged in judged_by.items():
         i = interventions[iid]
         norm = settings.norm_for(i.law)
-        signals += region_first(places, partial(_under, iid, i.name, norm, settings=settings))
+        lone = len(judged) == 1
+        signals += region_first(
+            judged, partial(_under, iid, i.name, norm, lone=lone, settings=settings)
+        )
     return signals
 
 
 def _under(
-    iid: str, name: str, norm: float, place: Place, *, settings: CapacitySettings
+    iid: str, name: str, norm: float, place: Place, *, lone: bool, settings: CapacitySettings
 ) -> Signal | None:
-    p, capacity, area = place.projection, held_capacity(place), place.area
+    p, capacity, area = place.projection, place.capacity, place.area
     shortage = shortage_of(place, settings.shortage_tolerance)
     backlog_late = shortage.clearance_weeks > norm
     if shortage.first_short is None and not backlog_late:
@@ -129,7 +129,7 @@ def _under(
         detail = (
             f"In {label(p.first_month + k)} running care and new requests are expected at "
             f"{p.steady_mean[k]:,.1f} units a week (upper 80% {upper[k]:,.1f}) against "
-            f"{capacity[k]:,.1f} certified now; expected load short in "
+            f"{capacity[k]:,.1f} {_judged_on(area, lone)}; expected load short in "
             f"{shortage.months_short_mean} of {len(capacity)} months, at most "
             f"{shortage.worst_gap:.0%} over (upper 80% short in "
             f"{shortage.months_short_upper}). {waiting}"
@@ -157,6 +157,14 @@ def _under(
         detail + (" " + history if history else ""),
         action,
     )
+
+
+def _judged_on(area: str, lone: bool) -> str:
+    """What the capacity figure is: the region's certified capacity, or what the providers
+    in reach of a municipality can give it after the others they serve."""
+    if area == REGION or lone:
+        return "certified now"
+    return "certified now in reach of it after the other municipalities' load"
 
 
 def _waiting(place: Place, shortage: Shortage, norm: float) -> str:

@@ -6,11 +6,12 @@ for without a row of their own share what the rows leave of the total equally. C
 counts in a month when a certificate covers any day of it: an expiring certificate removes
 the capacity from the months after valid_to. The capacity is shared over the municipalities
 the provider reaches (areas.reach) in proportion to their demand, so the areas' supply adds
-up to the region's.
+up to the region's. Those slices are for the heatmap and over-supply; a municipality's
+shortage is judged on the providers in its reach (``reach``, local.py).
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from matcher.capacity.areas import Areas, reach
@@ -31,6 +32,8 @@ class Supply:
     by_area: dict[tuple[str, str], tuple[float, ...]]
     # (provider, intervention) -> weekly units of its awards running on the round date
     committed: dict[tuple[str, str], float]
+    # provider -> the areas it serves (areas.reach); a provider not listed serves them all
+    reach: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def region(self, intervention_id: str) -> tuple[float, ...]:
         """Certified capacity of the intervention summed over the providers, per month."""
@@ -118,13 +121,15 @@ def supply_of(
     capacity = provider_capacity(round_)
     certified = certified_months(round_, start, horizon)
     located = {p.provider_id: (p.lat, p.lon) for p in round_.providers}
+    served_by = {
+        pid: reach(areas, *located.get(pid, (None, None)), reach_km) for pid, _ in capacity
+    }
     by_area: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0] * horizon)
     for (pid, iid), units in capacity.items():
         flags = certified.get((pid, iid))
         if flags is None or iid not in shares:
             continue
-        lat, lon = located.get(pid, (None, None))
-        served = reach(areas, lat, lon, reach_km)
+        served = served_by[pid]
         weights = {a: shares[iid].get(a, 0.0) for a in served}
         total = sum(weights.values())
         weights = (
@@ -146,4 +151,5 @@ def supply_of(
         certified=certified,
         by_area={k: tuple(v) for k, v in by_area.items()},
         committed=dict(committed),
+        reach=served_by,
     )

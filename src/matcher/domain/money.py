@@ -37,9 +37,10 @@ def cents_to_euros(cents: int) -> Decimal:
     return Decimal(int(cents)).scaleb(-2).quantize(CENT)
 
 
-def euro_amount(cents: float) -> float | None:
-    """Cents as a number of euros for JSON and tables; None for a missing (non-finite) value."""
-    if cents != cents or cents in (float("inf"), float("-inf")):
+def euro_amount(cents: float | None) -> float | None:
+    """Cents as a number of euros for JSON and tables; None for a missing (None or
+    non-finite) value."""
+    if cents is None or cents != cents or cents in (float("inf"), float("-inf")):
         return None
     return float(cents_to_euros(round(cents)))
 

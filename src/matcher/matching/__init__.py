@@ -28,7 +28,8 @@ from matcher.matching.engine import (
     match_round,
     solve,
 )
-from matcher.matching.explain import Explanation, explain_outcome
+from matcher.matching.explain import Explanation, Reason, Unplaced, explain_outcome
+from matcher.matching.explain_placed import Alternative
 from matcher.matching.formulation import Part, whole
 from matcher.matching.geo import haversine_km
 from matcher.matching.greedy import greedy_matches
@@ -41,6 +42,7 @@ from matcher.matching.problem import (
     MatchingProblem,
     units_of,
 )
+from matcher.matching.proposals import Proposal, proposals_of, unplaced_of
 from matcher.matching.recommend import Recommendation, recommend
 from matcher.matching.runner import LocalRunner, Runner, backend_named
 from matcher.matching.settings import (
@@ -58,6 +60,7 @@ from matcher.matching.stages import (
     StageRecord,
     solve_part,
 )
+from matcher.matching.terms import SECONDARY_TERMS, TERM_NAMES, TERMS, ObjectiveTerm
 
 
 def model_text(problem: MatchingProblem, fmt: str) -> str:
@@ -72,8 +75,12 @@ __all__ = [
     "CLASS_STAGES",
     "COST_STAGE",
     "DEFAULT_SOLVER",
+    "SECONDARY_TERMS",
     "SOLVERS",
+    "TERMS",
+    "TERM_NAMES",
     "UNIT_SCALE",
+    "Alternative",
     "Explanation",
     "IntArray",
     "Limit",
@@ -83,11 +90,14 @@ __all__ = [
     "MatchSettings",
     "MatchStatus",
     "MatchingProblem",
+    "ObjectiveTerm",
     "Overrides",
     "Pair",
     "Part",
     "PartSolution",
     "Progress",
+    "Proposal",
+    "Reason",
     "Recommendation",
     "Runner",
     "Solver",
@@ -95,6 +105,7 @@ __all__ = [
     "StageStatus",
     "StageTotal",
     "UnknownSolverError",
+    "Unplaced",
     "active_awards",
     "backend_named",
     "build_problem",
@@ -104,6 +115,7 @@ __all__ = [
     "match_round",
     "model_text",
     "open_requests",
+    "proposals_of",
     "recommend",
     "round_date_of",
     "solve",
@@ -111,5 +123,6 @@ __all__ = [
     "solver_named",
     "split",
     "units_of",
+    "unplaced_of",
     "whole",
 ]

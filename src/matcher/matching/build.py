@@ -23,7 +23,7 @@ from matcher.domain import (
     Request,
     Round,
 )
-from matcher.domain.money import match_cost_cents, to_cents
+from matcher.domain.money import to_cents
 from matcher.matching.geo import haversine_km
 from matcher.matching.limits import limit_rows
 from matcher.matching.overrides import Overrides
@@ -35,6 +35,7 @@ from matcher.matching.problem import (
     RejectReason,
     units_of,
 )
+from matcher.matching.terms import COST, TERMS, PairFacts, price
 
 
 def round_date_of(round_: Round) -> date:
@@ -78,16 +79,13 @@ class _Pairs:
     provider: list[int]
     tariff: list[int]
     units: list[int]
-    cost: list[int]
-    distance: list[int]
-    preference: list[int]
-    continuity: list[int]
     from_bid: list[bool]
     km: list[float]
+    terms: dict[str, list[int]]
 
     @classmethod
     def empty(cls) -> "_Pairs":
-        return cls([], [], [], [], [], [], [], [], [], [])
+        return cls([], [], [], [], [], [], {term.name: [] for term in TERMS})
 
 
 def build_problem(round_: Round, overrides: Overrides | None = None) -> MatchingProblem:
@@ -147,32 +145,17 @@ def build_problem(round_: Round, overrides: Overrides | None = None) -> Matching
             pairs.provider.append(provider_index[pid])
             pairs.tariff.append(to_cents(tariff))
             pairs.units.append(units_of(units))
-            pairs.cost.append(match_cost_cents(intervention.funding, tariff, units))
-            pairs.distance.append(
-                0 if km is None else to_cents(policy.weights.distance_per_km * Decimal(str(km)))
-            )
-            pairs.preference.append(_preference_cents(request, pid, policy))
-            pairs.continuity.append(
-                to_cents(policy.weights.continuity)
-                if request.current_provider is not None and request.current_provider != pid
-                else 0
-            )
+            facts = PairFacts(request, pid, intervention.funding, tariff, units, km, policy)
+            for name, cents in price(facts).items():
+                pairs.terms[name].append(cents)
             pairs.from_bid.append(from_bid)
             pairs.km.append(np.nan if km is None else km)
 
     arrays = {
         name: np.asarray(getattr(pairs, name), dtype=np.int64)
-        for name in (
-            "request",
-            "provider",
-            "tariff",
-            "units",
-            "cost",
-            "distance",
-            "preference",
-            "continuity",
-        )
+        for name in ("request", "provider", "tariff", "units")
     }
+    pair_terms = {name: np.asarray(values, dtype=np.int64) for name, values in pairs.terms.items()}
     pair_request, pair_provider = arrays["request"], arrays["provider"]
     pinned, pin_conflicts = _pins(overrides, request_ids, provider_ids, pair_request, pair_provider)
     limits = limit_rows(
@@ -183,7 +166,7 @@ def build_problem(round_: Round, overrides: Overrides | None = None) -> Matching
         pair_request,
         pair_provider,
         arrays["units"],
-        arrays["cost"],
+        pair_terms[COST.name],
         active_awards(round_, day),
         policy,
     )
@@ -196,10 +179,7 @@ def build_problem(round_: Round, overrides: Overrides | None = None) -> Matching
         pair_provider=pair_provider,
         pair_tariff=arrays["tariff"],
         pair_units=arrays["units"],
-        pair_cost=arrays["cost"],
-        pair_distance=arrays["distance"],
-        pair_preference=arrays["preference"],
-        pair_continuity=arrays["continuity"],
+        pair_terms=pair_terms,
         pair_from_bid=np.asarray(pairs.from_bid, dtype=np.bool_),
         pair_km=np.asarray(pairs.km, dtype=np.float64),
         pair_pinned=pinned,
@@ -258,7 +238,9 @@ def _first_broken_rule(
         )
     missing = sorted(set(request.required_specialisms) - set(provider.specialisms))
     if missing:
-        return RejectReason.MISSING_SPECIALISM, f"{pid} does not offer {', '.join(missing)}"
+        # The data set's specialism codes read as words ("intellectual disability").
+        offered = ", ".join(code.replace("_", " ") for code in missing)
+        return RejectReason.MISSING_SPECIALISM, f"{pid} does not offer {offered}"
     if km is not None and policy.max_distance_km is not None and km > policy.max_distance_km:
         return (
             RejectReason.BEYOND_DISTANCE,
@@ -270,15 +252,6 @@ def _first_broken_rule(
             f"{pid} is certified for {iid} but has no capacity listed for it",
         )
     return None
-
-
-def _preference_cents(request: Request, provider_id: str, policy: Policy) -> int:
-    """Steps down the client's ranked list times the weight; unranked is one below the last."""
-    ranked = request.preferred_providers
-    if not ranked:
-        return 0
-    steps = ranked.index(provider_id) if provider_id in ranked else len(ranked)
-    return to_cents(policy.weights.preference_per_rank * steps)
 
 
 def _pins(

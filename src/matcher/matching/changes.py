@@ -173,13 +173,35 @@ def _places(
             ),
         )
     target = problem.request_ids.index(rid)
+    # The round's answer is feasible for the changed round (a change only makes room), so it
+    # starts the re-solve: the solver then needs only to find what the change improves.
+    before = outcome.problem
+    chosen = {
+        (
+            before.request_ids[int(before.pair_request[a])],
+            before.provider_ids[int(before.pair_provider[a])],
+        )
+        for a in outcome.chosen.tolist()
+    }
     for part in split(problem):
         if target in problem.pair_request[part.cols]:
+            warm = np.asarray(
+                [
+                    (
+                        problem.request_ids[int(problem.pair_request[a])],
+                        problem.provider_ids[int(problem.pair_provider[a])],
+                    )
+                    in chosen
+                    for a in part.cols.tolist()
+                ],
+                dtype=np.bool_,
+            )
             solution = solve_part(
                 problem,
                 part,
                 backend_named(outcome.solver),
                 time.perf_counter() + time_limit,
+                warm=warm,
             )
             return bool(target in problem.pair_request[solution.chosen])
     return False

@@ -49,6 +49,21 @@ class Unplaced:
     reasons: tuple[Reason, ...]
     cheapest_change: str | None
 
+    @property
+    def code(self) -> str:
+        """The most decisive reason's code; ``unexplained`` when no reason was found."""
+        return self.reasons[0].code if self.reasons else "unexplained"
+
+    @property
+    def text(self) -> str:
+        """Every reason's detail, then the cheapest change that would place it, in words."""
+        if not self.reasons:
+            return "no reason was found"
+        details = [reason.detail for reason in self.reasons]
+        if self.cheapest_change:
+            details.append(f"cheapest change: {self.cheapest_change}")
+        return "; ".join(details)
+
 
 @dataclass(frozen=True)
 class Explanation:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from matcher.matching.explain_context import REJECT_CODE, Context, higher
 from matcher.matching.room import describe_use, euros
+from matcher.matching.terms import TERM_NAMES
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,7 @@ def placed(context: Context, ri: int) -> Placed:
     """Terms of the chosen pair, the runner-up and the note on the client's first choice."""
     problem = context.problem
     a = context.placed_pair[ri]
-    terms = {
-        "cost": int(problem.pair_cost[a]),
-        "distance": int(problem.pair_distance[a]),
-        "preference": int(problem.pair_preference[a]),
-        "continuity": int(problem.pair_continuity[a]),
-    }
+    terms = problem.terms_of(a)
     objective = context.objective
     others = [b for b in context.pairs_of[ri] if b != a]
     next_best = None
@@ -94,7 +90,6 @@ def _preference_note(context: Context, ri: int, a: int) -> str | None:
 
 def _cost_note(context: Context, who: str, a: int, b: int) -> str:
     """The preferred provider had room: the objective terms decided."""
-    problem = context.problem
     chosen = context.provider(a)
     diff = int(context.objective[b]) - int(context.objective[a])
     if diff == 0:
@@ -105,13 +100,9 @@ def _cost_note(context: Context, who: str, a: int, b: int) -> str:
             f"stopped ({context.outcome.status}) before finding that"
         )
     terms = []
-    for name, array in (
-        ("cost", problem.pair_cost),
-        ("distance", problem.pair_distance),
-        ("continuity", problem.pair_continuity),
-        ("preference", problem.pair_preference),
-    ):
-        d = int(array[b]) - int(array[a])
+    mine, theirs = context.problem.terms_of(a), context.problem.terms_of(b)
+    for name in TERM_NAMES:
+        d = theirs[name] - mine[name]
         if d:
             terms.append(f"{name} {'+' if d > 0 else '-'}{euros(abs(d))}")
     return (

@@ -5,6 +5,7 @@ that models of 100,000 pairs are built without a Python loop per variable. The n
 ``models/matching.md``.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -13,6 +14,8 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+
+from matcher.matching.terms import COST, SECONDARY_TERMS, TERMS
 
 IntArray = npt.NDArray[np.int64]
 
@@ -62,8 +65,10 @@ class MatchingProblem:
     """A round reduced to what the optimisation sees.
 
     Requests are indexed 0..R-1 and providers 0..P-1; pair ``a`` proposes request
-    ``pair_request[a]`` to provider ``pair_provider[a]``. Only admissible pairs are here; the
-    reasons other pairs were left out are in ``rejections`` for the explanations.
+    ``pair_request[a]`` to provider ``pair_provider[a]``. ``pair_terms`` holds one array per
+    objective term of ``matching.terms`` (cost, distance, preference, continuity), in cents.
+    Only admissible pairs are here; the reasons other pairs were left out are in
+    ``rejections`` for the explanations.
     """
 
     request_ids: tuple[str, ...]
@@ -74,10 +79,7 @@ class MatchingProblem:
     pair_provider: npt.NDArray[np.int64]
     pair_tariff: IntArray
     pair_units: IntArray
-    pair_cost: IntArray
-    pair_distance: IntArray
-    pair_preference: IntArray
-    pair_continuity: IntArray
+    pair_terms: Mapping[str, IntArray]
     pair_from_bid: npt.NDArray[np.bool_]
     pair_km: npt.NDArray[np.float64]
     pair_pinned: npt.NDArray[np.bool_]
@@ -97,14 +99,26 @@ class MatchingProblem:
         return len(self.request_ids)
 
     @property
+    def pair_cost(self) -> IntArray:
+        """The cost term: what the team pays a week for each pair, in cents."""
+        return self.pair_terms[COST.name]
+
+    @property
     def pair_secondary(self) -> IntArray:
-        """The policy-weighted secondary terms of each pair, in cents."""
-        return self.pair_distance + self.pair_preference + self.pair_continuity
+        """The policy-weighted secondary terms of each pair, in cents (a score, not paid)."""
+        total = np.zeros(self.n_pairs, dtype=np.int64)
+        for term in SECONDARY_TERMS:
+            total = total + self.pair_terms[term.name]
+        return total
 
     @property
     def pair_objective(self) -> IntArray:
         """The last stage's coefficient of each pair: cost plus secondary terms, in cents."""
         return self.pair_cost + self.pair_secondary
+
+    def terms_of(self, a: int) -> dict[str, int]:
+        """Every objective term of pair ``a`` in cents, in catalogue order."""
+        return {term.name: int(self.pair_terms[term.name][a]) for term in TERMS}
 
     @cached_property
     def pair_rows(self) -> sp.csr_matrix:

@@ -104,12 +104,7 @@ def recommend(
                 units=Decimal(units) / UNIT_SCALE,
                 cost_cents=cost,
                 objective_cents=int(objective[a]),
-                terms={
-                    "cost": cost,
-                    "distance": int(problem.pair_distance[a]),
-                    "preference": int(problem.pair_preference[a]),
-                    "continuity": int(problem.pair_continuity[a]),
-                },
+                terms=problem.terms_of(a),
                 delta_cents=int(objective[a]) - best,
                 remaining_units=None if remaining is None else Decimal(remaining) / UNIT_SCALE,
                 fits=fits_room and fits_budget,

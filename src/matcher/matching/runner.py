@@ -42,9 +42,9 @@ def backend_named(name: str | Solver) -> Backend:
     """The backend for a resolved solver (``auto`` is resolved by MatchSettings)."""
     solver = Solver(name)
     if solver in (Solver.AUTO, Solver.HIGHS):
-        from matcher.matching.backends.mathopt_highs import MathOptHighsBackend
+        from matcher.matching.backends.highs_process import HighsBackend
 
-        return MathOptHighsBackend()
+        return HighsBackend()
     if solver is Solver.CBC:
         from matcher.matching.backends.pulp_cbc import PulpBackend
 

@@ -23,9 +23,10 @@ class Solver(StrEnum):
     CBC = "cbc"
 
 
-# "auto" is HiGHS through MathOpt, chosen from benchmarks/scale.py, benchmarks/gap.py and the
-# demo region (figures in benchmarks/README.md): the tightest bounds and the best incumbents
-# on scarce rounds, where CP-SAT and SCIP stay further from the optimum in the same time.
+# "auto" is HiGHS: highspy 1.16 in its own worker process (backends/highs_process.py), chosen
+# from benchmarks/scale.py, benchmarks/gap.py and the demo region (figures in
+# models/matching.md): the tightest bounds and the best incumbents on scarce rounds, where
+# CP-SAT and SCIP stay further from the optimum in the same time.
 DEFAULT_SOLVER = Solver.HIGHS
 # The names a user may choose, each once ("auto" first).
 SOLVERS = tuple(s.value for s in Solver)

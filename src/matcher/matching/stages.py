@@ -17,10 +17,12 @@ import numpy.typing as npt
 
 from matcher.matching.backends.base import (
     Backend,
+    PartSolver,
     StageResult,
     StageRow,
     StageStatus,
     StageTask,
+    open_part,
 )
 from matcher.matching.formulation import Part
 from matcher.matching.greedy import fill, fits
@@ -100,6 +102,26 @@ def solve_part(
     single = solve_single(problem, part)
     if single is not None:
         return single
+    try:
+        session = open_part(backend, problem, part)
+    except RuntimeError as exc:  # the solver could not start: the part has no answer
+        return PartSolution(np.asarray([], dtype=np.int64), (), StageStatus.ERROR, str(exc))
+    try:
+        return _run_stages(problem, part, session, deadline, threads, warm, rel_gap)
+    finally:
+        session.close()
+
+
+def _run_stages(
+    problem: MatchingProblem,
+    part: Part,
+    backend: PartSolver,
+    deadline: float,
+    threads: int,
+    warm: npt.NDArray[np.bool_] | None,
+    rel_gap: float,
+) -> PartSolution:
+    """The stage loop of ``solve_part`` on an opened part."""
     rows: list[StageRow] = []
     must_place: frozenset[int] = frozenset()
     records: list[StageRecord] = []

@@ -2,9 +2,11 @@
 
 This is a second reading of the data contract: every rule is checked again from the round's
 tables, so a mistake in the arrays of ``build`` (or in a backend) shows up as a violation or
-as stage values that differ from the engine's. It also gives the stage values (points per
-urgency class, the cost stage's objective, the total cost), all in integers as the engine
-counts them.
+as stage values that differ from the engine's. The objective terms are priced by the one
+catalogue (``matching.terms``), the formula each term is defined by; what is read again
+from the round is which pair a match is, its tariff, units and distance. It also gives the
+stage values (points per urgency class, the cost stage's objective, the total cost), all in
+integers as the engine counts them.
 """
 
 from collections import defaultdict
@@ -17,6 +19,7 @@ from matcher.domain import ALL_INTERVENTIONS, Funding, Intervention, Provider, R
 from matcher.domain.money import to_cents
 from matcher.matching.geo import haversine_km
 from matcher.matching.overrides import Overrides
+from matcher.matching.terms import COST, PairFacts, price, score_cents
 
 # As in build: hundredths of a unit, thousandths of a share, ten points per placed request,
 # share caps only where at least three providers could take the intervention.
@@ -32,8 +35,8 @@ class Validation:
     """Violations in words (empty when the matches are feasible) and the stage values.
 
     ``stage_values`` holds ``place_crisis``, ``place_high``, ``place_normal`` (aging points
-    of placed requests), ``cost`` (the cost stage's objective: cost plus the weighted
-    distance, preference and continuity terms, in cents) and ``total_cost_cents``.
+    of placed requests), ``cost`` (the cost stage's objective: the sum of every term of
+    ``matching.terms``, in cents) and ``total_cost_cents``.
     """
 
     violations: list[str] = field(default_factory=list)
@@ -198,22 +201,15 @@ class _Checker:
         tariff: Decimal,
         units: Decimal,
     ) -> _Terms:
-        """Weekly cost (effort: tariff x units; output: the tariff) and the weighted
-        distance, preference and continuity terms, in cents."""
-        weights = self.policy.weights
-        pid = provider.provider_id
-        if intervention.funding is Funding.EFFORT:
-            cost = to_cents(tariff * units)
-        else:
-            cost = to_cents(tariff)
+        """The pair's objective terms in cents, each computed by its entry in
+        ``matching.terms`` from the round's own tables (not from build's arrays)."""
         km = self.km(request, provider)
-        secondary = 0 if km is None else to_cents(weights.distance_per_km * Decimal(str(km)))
-        ranked = list(request.preferred_providers)
-        if ranked:
-            steps = ranked.index(pid) if pid in ranked else len(ranked)
-            secondary += to_cents(weights.preference_per_rank * steps)
-        if request.current_provider is not None and request.current_provider != pid:
-            secondary += to_cents(weights.continuity)
+        facts = PairFacts(
+            request, provider.provider_id, intervention.funding, tariff, units, km, self.policy
+        )
+        terms = price(facts)
+        cost = terms[COST.name]
+        secondary = score_cents(terms) - cost
         return _Terms(tariff, units, cost, secondary)
 
     def capacity(self, placed: list[tuple[Request, str, _Terms]]) -> list[str]:

@@ -114,7 +114,7 @@ def run_nightly(
             n_parts=outcome.n_parts,
             n_requests=result["n_requests"],
             n_assigned=result["n_assigned"],
-            total_cost=cents_to_euros(int(outcome.problem.pair_cost[outcome.chosen].sum())),
+            total_cost=cents_to_euros(outcome.result.total_cost_cents),
             objective=cents_to_euros(outcome.objective_cents),
             bound=None if result["bound"] is None else cents_to_euros(round(outcome.bound_cents)),
             gap=result["gap"],

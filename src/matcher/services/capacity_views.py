@@ -10,10 +10,10 @@ from datetime import timedelta
 import pandas as pd
 
 from matcher.capacity.impact import rank, summary_lines
+from matcher.capacity.local import judged_places_of
 from matcher.capacity.months import first_day, label
 from matcher.capacity.report import CapacityReport
 from matcher.capacity.shortage import shortage_of
-from matcher.capacity.signals import places_of
 from matcher.capacity.simulation import (
     queue_case,
     simulate,
@@ -124,7 +124,9 @@ def waits(report: CapacityReport, round_: Round, intervention_id: str) -> pd.Dat
     simulation beside the steady-state formula (Erlang C) and the fluid clearance."""
     case = queue_case(report, round_, intervention_id)
     simulated = simulate(case, runs=5)
-    places = places_of(report.projections, report.supply, report.queues).get(intervention_id)
+    places = judged_places_of(report.projections, report.supply, report.queues, 0.0).get(
+        intervention_id
+    )
     fluid = shortage_of(places[0]).clearance_weeks if places else float("nan")
     rows = [
         {"figure": "median wait", "simulated": simulated.median,

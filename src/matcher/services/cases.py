@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from matcher.domain import Round
+from matcher.domain.money import euro_amount
 from matcher.matching import MatchOutcome, recommend
 from matcher.services.access import Actor, Permission, require, require_requests
 
@@ -79,12 +80,12 @@ def rank_case(
             "provider name": names.get(item.provider_id, ""),
             "admissible": item.rejection_code is None,
             "fits": item.fits,
-            "tariff": _euros(item.tariff_cents),
-            "cost a week": _euros(item.cost_cents),
-            "pays more a week than no. 1": _euros(item.cost_delta_cents),
+            "tariff": euro_amount(item.tariff_cents),
+            "cost a week": euro_amount(item.cost_cents),
+            "pays more a week than no. 1": euro_amount(item.cost_delta_cents),
             "weighted terms (score, not paid)": None
             if item.objective_cents is None or item.cost_cents is None
-            else (item.objective_cents - item.cost_cents) / 100,
+            else euro_amount(item.objective_cents - item.cost_cents),
             "room left (units a week)": None
             if item.remaining_units is None
             else float(item.remaining_units),
@@ -93,10 +94,6 @@ def rank_case(
         for item in recommend(round_, request_id, used)
     ]
     return Ranking(pd.DataFrame(rows, columns=COLUMNS), basis)
-
-
-def _euros(cents: int | None) -> float | None:
-    return None if cents is None else cents / 100
 
 
 def _without_awarded(round_: Round, outcome: MatchOutcome) -> MatchOutcome:

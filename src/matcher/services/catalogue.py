@@ -70,6 +70,15 @@ STAGES = {
     "cost": N_("lowest cost"),
 }
 
+# The objective terms of matching.TERMS, by the same names (models/matching.md, the CSV's
+# ``*_term`` columns): cost is paid, the others are a score that only ranks.
+TERMS = {
+    "cost": N_("cost"),
+    "distance": N_("distance"),
+    "preference": N_("preference"),
+    "continuity": N_("continuity"),
+}
+
 SIGNALS = {
     "under_supply": N_("Too little capacity"),
     "over_supply": N_("Too much capacity (providers with too little work)"),
@@ -82,12 +91,17 @@ METHODS = {
     "ets_seasonal": N_("exponential smoothing with trend and season"),
     "ets_trend": N_("exponential smoothing with trend"),
     "mean_fallback": N_("the average of the months so far (too little history for a model)"),
+    "mean_by_backtest": N_(
+        "the average of the last twelve months (it forecast the held-out months better "
+        "than exponential smoothing)"
+    ),
 }
 
 TABLES = {
     "reason": REASONS,
     "status": STATUSES,
     "stage": STAGES,
+    "term": TERMS,
     "signal": SIGNALS,
     "method": METHODS,
 }

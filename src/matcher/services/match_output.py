@@ -1,9 +1,10 @@
 """The three files of a matching run: assignments.csv, unassigned.csv and summary.json.
 
-Amounts are euros with two decimals (the engine counts in cents; the conversion happens
-only here). The directory is written through matcher.data.output_dir: a failure part-way
-leaves an earlier result as it was, never a mix of old and new files, and a directory that
-is not an earlier match result is never replaced.
+A thin renderer of ``round_run.RoundReport``. Amounts are euros with two decimals (the
+report counts in cents; the conversion happens only here); the term columns follow the
+catalogue of objective terms (``matching.TERMS``). The directory is written through
+matcher.data.output_dir: a failure part-way leaves an earlier result as it was, never a mix
+of old and new files, and a directory that is not an earlier match result is never replaced.
 """
 
 import csv
@@ -14,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from matcher.data.output_dir import OutputKind, replace_dir
-from matcher.domain.money import cents_to_euros, euro_amount
-from matcher.matching import UNIT_SCALE, Explanation, MatchOutcome
+from matcher.domain.money import cents_to_euros
+from matcher.matching import TERMS, UNIT_SCALE, MatchOutcome
+from matcher.services.round_run import RoundReport, RoundSummary
 
 ASSIGNMENT_COLUMNS = (
     "request_id",
@@ -23,10 +25,7 @@ ASSIGNMENT_COLUMNS = (
     "tariff",
     "units",
     "cost",
-    "cost_term",
-    "distance_term",
-    "preference_term",
-    "continuity_term",
+    *(term.column for term in TERMS),
     "objective",
     "next_best_provider",
     "next_best_delta",
@@ -60,33 +59,24 @@ def units_text(hundredths: int) -> str:
     return format((Decimal(hundredths) / UNIT_SCALE).normalize(), "f")
 
 
-def assignment_rows(outcome: MatchOutcome, explanation: Explanation) -> list[Row]:
-    """One row per chosen match, in request order, with its objective terms and runner-up.
+def assignment_rows(report: RoundReport) -> list[Row]:
+    """One row per proposal, in request order, with its objective terms and runner-up.
 
     The terms come from the problem's own arrays, so the objective column adds up to the
     summary's objective exactly.
     """
-    problem = outcome.problem
     rows: list[Row] = []
-    for a in outcome.chosen.tolist():
-        rid = problem.request_ids[int(problem.pair_request[a])]
-        terms = (
-            int(problem.pair_cost[a]),
-            int(problem.pair_distance[a]),
-            int(problem.pair_preference[a]),
-            int(problem.pair_continuity[a]),
-        )
-        placed = explanation.placed.get(rid)
-        runner_up = placed.next_best if placed is not None else None
+    for p in report.proposals:
+        runner_up = p.next_best
         rows.append(
             (
-                rid,
-                problem.provider_ids[int(problem.pair_provider[a])],
-                euros(int(problem.pair_tariff[a])),
-                units_text(int(problem.pair_units[a])),
-                euros(terms[0]),
-                *(euros(t) for t in terms),
-                euros(sum(terms)),
+                p.request_id,
+                p.provider_id,
+                euros(p.tariff_cents),
+                units_text(p.units),
+                euros(p.cost_cents),
+                *(euros(p.terms[term.name]) for term in TERMS),
+                euros(p.objective_cents),
                 "" if runner_up is None else runner_up.provider_id,
                 "" if runner_up is None else euros(runner_up.delta_cents),
             )
@@ -94,57 +84,42 @@ def assignment_rows(outcome: MatchOutcome, explanation: Explanation) -> list[Row
     return rows
 
 
-def unassigned_rows(outcome: MatchOutcome, explanation: Explanation) -> list[Row]:
-    """One row per request left unplaced: its most decisive reason code, then every reason
-    and the cheapest change that would place it, in words.
-
-    The round's open requests come first, in round order; requests that are never matched
-    case by case (task-funded interventions) follow, so every request without a match and
-    without an award is accounted for.
-    """
-    problem = outcome.problem
-    placed = {problem.request_ids[int(r)] for r in problem.pair_request[outcome.chosen].tolist()}
-    extra = [rid for rid in explanation.unplaced if rid not in set(problem.request_ids)]
-    rows: list[Row] = []
-    for rid in (*problem.request_ids, *extra):
-        if rid in placed:
-            continue
-        unplaced = explanation.unplaced.get(rid)
-        if unplaced is None or not unplaced.reasons:
-            rows.append((rid, "unexplained", "no reason was found"))
-            continue
-        details = [reason.detail for reason in unplaced.reasons]
-        if unplaced.cheapest_change:
-            details.append(f"cheapest change: {unplaced.cheapest_change}")
-        rows.append((rid, unplaced.reasons[0].code, "; ".join(details)))
-    return rows
+def unassigned_rows(report: RoundReport) -> list[Row]:
+    """One row per request left unplaced (report.unplaced, round order): its most decisive
+    reason code, then every reason and the cheapest change that would place it, in words."""
+    return [(u.request_id, u.code, u.text) for u in report.unplaced]
 
 
 def summary_of(outcome: MatchOutcome, **extra: Any) -> dict[str, Any]:
-    """summary.json: the fixed keys first, in order, then whatever the caller adds."""
-    solved = outcome.status in ("optimal", "feasible")
-    summary: dict[str, Any] = {
-        "status": outcome.status,
-        "n_requests": outcome.problem.n_requests,
-        "n_assigned": int(outcome.chosen.size),
-        "total_cost": euro_amount(outcome.total_cost_cents),
-        "objective": euro_amount(outcome.objective_cents),
-        "bound": euro_amount(outcome.bound_cents) if solved else None,
-        "gap": outcome.reported_gap,
-        "solver": outcome.solver,
-        "seconds": round(outcome.seconds, 3),
-    }
+    """summary.json's figures of one engine result: the fixed keys first, in order, then
+    whatever the caller adds."""
+    s = RoundSummary.of(outcome)
+    summary = s.figures()
     summary.update(
-        build_seconds=round(outcome.build_seconds, 3),
-        n_parts=outcome.n_parts,
-        stages=[s.record() for s in outcome.stages],
-        message=outcome.message,
+        seconds=round(s.seconds, 3),
+        build_seconds=round(s.build_seconds, 3),
+        n_parts=s.n_parts,
+        stages=[stage.record() for stage in s.stages],
+        message=s.message,
         conflicts=[
             {"request_id": c.request_id, "provider_id": c.provider_id, "detail": c.detail}
             for c in outcome.pin_conflicts
         ],
     )
     summary.update(extra)
+    return summary
+
+
+def summary_json(report: RoundReport, **extra: Any) -> dict[str, Any]:
+    """summary.json of a run: summary_of, the overrides counted, then how long explaining took."""
+    summary = summary_of(
+        report.result,
+        pins=len(report.overrides.pins),
+        forbids=len(report.overrides.forbids),
+        **extra,
+    )
+    if report.explain_seconds is not None:
+        summary["explain_seconds"] = round(report.explain_seconds, 3)
     return summary
 
 

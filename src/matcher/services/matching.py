@@ -1,4 +1,4 @@
-"""Match a round and write the result: the use-case behind ``matcher match``.
+"""``matcher match`` and ``matcher recommend`` over the one use-case ``run_round``.
 
 The round comes from a round directory or workbook (checked like an import) or from the
 database. Overrides and the previous round's assignments are files the regisseur keeps next
@@ -9,49 +9,46 @@ why in the summary it returns.
 
 import os
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from matcher.data.output_dir import OutputKind, check_target
-from matcher.data.reader import read_round
 from matcher.domain import Round
 from matcher.domain.money import euro_amount
 from matcher.matching import (
     SOLVERS,
     MatchingProblem,
-    MatchOutcome,
-    MatchSettings,
     Overrides,
     Progress,
     Recommendation,
-    explain_outcome,
-    match_round,
     model_text,
     recommend,
 )
 from matcher.services.match_output import (
     assignment_rows,
-    summary_of,
+    summary_json,
     unassigned_rows,
     write_outputs,
 )
 from matcher.services.override_files import read_overrides, read_previous
-from matcher.services.rounds import load_current_round
+from matcher.services.round_run import (
+    DEFAULT_CHANGES,
+    SOLVED,
+    ChangeSearch,
+    RoundSettings,
+    SolverUnavailableError,
+    StoredRound,
+    load,
+    run_round,
+)
 
 MODEL_FORMATS = (".lp", ".mps")
-# Unplaced requests searched for the cheapest change that would place them (see match()).
-DEFAULT_CHANGES = 10
-SOLVED = ("optimal", "feasible")
+__all__ = ["DEFAULT_CHANGES", "SOLVED", "SolverUnavailableError"]
 
 
 class MatchArgumentError(ValueError):
     """An argument that cannot work (an unknown solver, a model file of unknown format)."""
-
-
-class SolverUnavailableError(Exception):
-    """The chosen solver cannot be used on this machine."""
 
 
 @dataclass(frozen=True)
@@ -83,15 +80,15 @@ def match_directory(
     written then).
     """
     check_target(Path(out_dir), OutputKind.MATCH, reading=(Path(path),))
-    result = read_round(Path(path))
-    return match(result.round, out_dir, options, import_warnings=len(result.warnings))
+    round_, warnings = load(Path(path))
+    return match(round_, out_dir, options, import_warnings=warnings)
 
 
 def match_database(
     db: str | None, out_dir: Path, options: MatchOptions | None = None
 ) -> dict[str, Any]:
     """Match the round stored in the database at db; as match_directory otherwise."""
-    return match(load_current_round(db), out_dir, options)
+    return match(load(StoredRound(db))[0], out_dir, options)
 
 
 def match(
@@ -101,50 +98,26 @@ def match(
     *,
     import_warnings: int = 0,
 ) -> dict[str, Any]:
-    """Solve round_ with the overrides, explain it, write the outputs; returns the summary."""
+    """``run_round`` with the CLI's files: writes the outputs of a solved round (an
+    infeasible or failed one leaves an earlier result in place); returns summary.json."""
     o = options or MatchOptions()
-    run_started = time.perf_counter()
-    solver, export_model, changes = o.solver, o.export_model, o.changes
     out_dir = Path(out_dir)
-    check_arguments(out_dir, solver, export_model)
-    settings = MatchSettings.from_policy(
-        round_.effective_policy(), solver=solver, time_limit=o.time_limit, threads=o.threads
-    )
+    check_arguments(out_dir, o.solver, o.export_model)
     overrides = read_overrides(o.overrides_file, round_) if o.overrides_file else Overrides()
     previous = read_previous(o.previous_file) if o.previous_file else frozenset()
     overrides = Overrides(pins=overrides.pins, forbids=overrides.forbids, previous=previous)
-    outcome = solve(round_, settings, overrides, o.progress)
-    if export_model is not None:
-        write_model(outcome.problem, Path(export_model))
-    summary = summary_of(
-        outcome,
-        pins=len(overrides.pins),
-        forbids=len(overrides.forbids),
-        import_warnings=import_warnings,
+    settings = RoundSettings(
+        solver=o.solver,
+        time_limit=o.time_limit,
+        threads=o.threads,
+        changes=ChangeSearch(max_changes=o.changes),
     )
-    if outcome.status in SOLVED:
-        started = time.perf_counter()
-        limit = settings.time_limit
-        # One deadline for the whole run: building and solving get the time limit (the
-        # engine shares it over parts and stages), the change search what is left of
-        # another half of it. A solve that overran (HiGHS does not stop inside presolve or
-        # its first LP) leaves the search nothing, so the run stays near 1.5 x the limit.
-        search = max(0.0, min(limit / 2, run_started + 1.5 * limit - started))
-        explanation = explain_outcome(
-            round_,
-            outcome,
-            find_changes=changes > 0 and search > 0,
-            max_changes=max(changes, 0),
-            change_time_limit=min(5.0, limit / 4, search),
-            change_seconds=search,
-        )
-        summary["explain_seconds"] = round(time.perf_counter() - started, 3)
-        write_outputs(
-            out_dir,
-            assignment_rows(outcome, explanation),
-            unassigned_rows(outcome, explanation),
-            summary,
-        )
+    report = run_round(round_, settings, overrides, on_part=o.progress)
+    if o.export_model is not None:
+        write_model(report.result.problem, Path(o.export_model))
+    summary = summary_json(report, import_warnings=import_warnings)
+    if report.solved:
+        write_outputs(out_dir, assignment_rows(report), unassigned_rows(report), summary)
     return summary
 
 
@@ -155,18 +128,6 @@ def check_arguments(out_dir: Path, solver: str, export_model: Path | None) -> No
     check_target(out_dir, OutputKind.MATCH)
     if export_model is not None and Path(export_model).suffix.lower() not in MODEL_FORMATS:
         raise MatchArgumentError(f"{export_model}: the model can be written as .lp or .mps")
-
-
-def solve(
-    round_: Round, settings: MatchSettings, overrides: Overrides, progress: Progress | None
-) -> MatchOutcome:
-    """match_round, with a missing solver package reported as such."""
-    try:
-        return match_round(round_, settings=settings, overrides=overrides, progress=progress)
-    except ImportError as exc:
-        raise SolverUnavailableError(
-            f"the solver {settings.solver} is not available: {exc}"
-        ) from exc
 
 
 def write_model(problem: MatchingProblem, path: Path) -> None:
@@ -195,7 +156,7 @@ def recommend_for(
     No solve: the request's admissible providers are ranked by the last stage's objective,
     with the room left after running awards (``matcher.matching.recommend``).
     """
-    round_ = read_round(Path(path)).round if path is not None else load_current_round(db)
+    round_ = load(Path(path) if path is not None else StoredRound(db))[0]
     try:
         return recommend(round_, request_id)
     except ValueError as exc:
@@ -204,20 +165,16 @@ def recommend_for(
 
 def recommendation_record(item: Recommendation) -> dict[str, Any]:
     """One recommendation as plain JSON values: euros with two decimals, units as numbers."""
-
-    def money(cents: int | None) -> float | None:
-        return None if cents is None else euro_amount(cents)
-
     return {
         "provider_id": item.provider_id,
         "rank": item.rank,
-        "tariff": money(item.tariff_cents),
+        "tariff": euro_amount(item.tariff_cents),
         "units": None if item.units is None else float(item.units),
-        "cost": money(item.cost_cents),
-        "objective": money(item.objective_cents),
-        "terms": {name: money(cents) for name, cents in item.terms.items()},
-        "delta": money(item.delta_cents),  # objective difference to rank 1 (a score)
-        "cost_delta": money(item.cost_delta_cents),  # euros a week paid more than rank 1
+        "cost": euro_amount(item.cost_cents),
+        "objective": euro_amount(item.objective_cents),
+        "terms": {name: euro_amount(cents) for name, cents in item.terms.items()},
+        "delta": euro_amount(item.delta_cents),  # objective difference to rank 1 (a score)
+        "cost_delta": euro_amount(item.cost_delta_cents),  # euros a week paid more than rank 1
         "remaining_units": None if item.remaining_units is None else float(item.remaining_units),
         "fits": item.fits,
         "reasons": list(item.reasons),

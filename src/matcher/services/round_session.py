@@ -6,8 +6,8 @@ No client_ref ever leaves this module: the tables name requests by request_id on
 """
 
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,17 +18,16 @@ from matcher.data.db.audit import OverrideEntry, record_overrides, record_run, u
 from matcher.data.db.awarding import AwardedLine, AwardLine, write_awards
 from matcher.data.db.engine import engine_for
 from matcher.domain import Round
-from matcher.matching import (
-    Explanation,
-    MatchOutcome,
-    MatchSettings,
-    Overrides,
-    explain_outcome,
-    match_round,
-)
+from matcher.matching import Explanation, MatchOutcome, Overrides
 from matcher.services.access import Actor, require_scope, require_stored_requests
-from matcher.services.round_tables import proposals_table, unplaced_table
-from matcher.services.session_overrides import applicable, inadmissible_pins
+from matcher.services.round_run import (
+    ChangeSearch,
+    RoundReport,
+    RoundSettings,
+    Step,
+    run_round,
+)
+from matcher.services.round_tables import proposals_table, run_figures, unplaced_table
 
 # The demo round is scarce and hard: the app solves with a short limit and says so.
 DEFAULT_TIME_LIMIT = 20.0
@@ -37,9 +36,6 @@ DEFAULT_TIME_LIMIT = 20.0
 # the regisseur asks for it (find_changes) for the most urgent unplaced requests.
 APP_MAX_CHANGES = 10
 APP_CHANGE_SECONDS = 1.0
-SMALL_ROUND_PAIRS = 2000
-
-Progress = Callable[[str, float], None]
 
 
 @dataclass(frozen=True)
@@ -52,21 +48,52 @@ class Scope:
 
 @dataclass(frozen=True)
 class RoundResult:
-    """A solved round as the page shows it."""
+    """A solved round as the page shows it: the use-case's report, rendered once.
 
-    outcome: MatchOutcome
-    explanation: Explanation | None
+    ``import_id`` is the import solved on (an award after a re-import is refused).
+    """
+
+    report: RoundReport
     proposals: pd.DataFrame
     unplaced: pd.DataFrame
     summary: dict[str, Any]
     run_id: int | None = None
-    pins: frozenset[tuple[str, str]] = field(default_factory=frozenset)
-    forbids: frozenset[tuple[str, str]] = field(default_factory=frozenset)
-    import_id: int | None = None  # the import solved on; an award after a re-import is refused
-    # Overrides that no longer apply (awarded request, provider not admissible): the page
-    # removes them from the session and shows the notices.
-    dropped: frozenset[tuple[str, str]] = field(default_factory=frozenset)
-    notices: tuple[str, ...] = ()
+    import_id: int | None = None
+
+    @classmethod
+    def of(cls, report: RoundReport) -> "RoundResult":
+        """The page's tables and figures of one report."""
+        return cls(report, proposals_table(report), unplaced_table(report), run_figures(report))
+
+    @property
+    def outcome(self) -> MatchOutcome:
+        """The engine's result."""
+        return self.report.result
+
+    @property
+    def explanation(self) -> Explanation | None:
+        """Why each request is or is not placed (None when the round was not solved)."""
+        return self.report.explanation
+
+    @property
+    def pins(self) -> frozenset[tuple[str, str]]:
+        """The pins solved with."""
+        return self.report.overrides.pins
+
+    @property
+    def forbids(self) -> frozenset[tuple[str, str]]:
+        """The forbids solved with."""
+        return self.report.overrides.forbids
+
+    @property
+    def dropped(self) -> frozenset[tuple[str, str]]:
+        """Overrides that no longer apply: the page removes them from the session."""
+        return self.report.dropped
+
+    @property
+    def notices(self) -> tuple[str, ...]:
+        """Why each dropped override was dropped, in words."""
+        return self.report.notices
 
 
 def scopes(round_: Round) -> dict[str, Scope]:
@@ -145,94 +172,34 @@ def solve(
     solver: str = "auto",
     time_limit: float = DEFAULT_TIME_LIMIT,
     find_changes: bool | None = None,
-    progress: Progress | None = None,
+    progress: Step | None = None,
 ) -> RoundResult:
-    """Solve the round with the pins and forbids, and explain every request.
+    """``run_round`` with the session's pins and forbids, rendered for the page.
 
     The cheapest change for unplaced requests is searched when find_changes, or (None) when
     the round is small enough for it to take a moment. Pins and forbids that no longer
     apply are dropped with a notice (session_overrides), never made an infeasible round.
     """
-    applied = applicable(round_, pins, forbids)
-    overrides = Overrides(pins=applied.pins, forbids=applied.forbids)
-
-    def solving(done: int, total: int) -> None:
-        if progress is not None:
-            progress(f"Solved part {done} of {total}", 0.1 + 0.6 * done / max(total, 1))
-
-    if progress is not None:
-        progress("Building the model", 0.05)
-    # "auto" is the round policy's solver (MatchSettings resolves it).
-    settings = MatchSettings.from_policy(
-        round_.effective_policy(), solver=solver, time_limit=time_limit
-    )
-    outcome = match_round(round_, settings=settings, overrides=overrides, progress=solving)
-    stale = inadmissible_pins(outcome, overrides.pins) if outcome.pin_conflicts else None
-    if stale is not None and stale.dropped:
-        overrides = Overrides(pins=overrides.pins - stale.dropped, forbids=overrides.forbids)
-        notices = applied.notices + stale.notices
-        applied = replace(applied, dropped=applied.dropped | stale.dropped, notices=notices)
-        outcome = match_round(round_, settings=settings, overrides=overrides, progress=solving)
-    explanation = None
-    if outcome.status in ("optimal", "feasible"):
-        if progress is not None:
-            progress("Explaining the proposals and unplaced requests", 0.75)
-        if find_changes is None:
-            find_changes = outcome.problem.n_pairs <= SMALL_ROUND_PAIRS
-        explanation = explain_outcome(
-            round_,
-            outcome,
-            find_changes=find_changes,
+    settings = RoundSettings(
+        solver=solver,
+        time_limit=time_limit,
+        changes=ChangeSearch(
             max_changes=APP_MAX_CHANGES,
-            change_time_limit=APP_CHANGE_SECONDS,
-        )
-    if progress is not None:
-        progress("Done", 1.0)
-    return RoundResult(
-        outcome=outcome,
-        explanation=explanation,
-        proposals=proposals_table(round_, outcome, explanation),
-        unplaced=unplaced_table(round_, outcome, explanation),
-        summary=summary(outcome),
-        pins=overrides.pins,
-        forbids=overrides.forbids,
-        dropped=applied.dropped,
-        notices=applied.notices,
+            enabled=find_changes,
+            seconds_each=APP_CHANGE_SECONDS,
+            one_deadline=False,
+        ),
+        drop_stale=True,
     )
+    overrides = Overrides(pins=frozenset(pins), forbids=frozenset(forbids))
+    return RoundResult.of(run_round(round_, settings, overrides, on_step=progress))
 
 
 def find_changes(round_: Round, result: RoundResult, scope: "Scope", how_many: int) -> RoundResult:
     """The same result with the cheapest change searched for the how_many most urgent
     unplaced requests (re-solving each candidate change)."""
-    explanation = explain_outcome(
-        restrict(round_, scope),
-        result.outcome,
-        find_changes=True,
-        max_changes=how_many,
-        change_time_limit=APP_CHANGE_SECONDS,
-    )
-    unplaced = unplaced_table(restrict(round_, scope), result.outcome, explanation)
-    return replace(result, explanation=explanation, unplaced=unplaced)
-
-
-def summary(outcome: MatchOutcome) -> dict[str, Any]:
-    """The figures of a run: status, counts, cost, bound and gap, seconds. The gap is known
-    only when every stage the solver did not prove has a bound; else it is None."""
-    known = all(s.proven or s.bound == s.bound for s in outcome.stages)
-    return {
-        "status": outcome.status,
-        "n_requests": outcome.problem.n_requests,
-        "n_assigned": int(outcome.chosen.size),
-        "total_cost": outcome.total_cost_cents / 100,
-        "objective": outcome.objective_cents / 100,
-        "bound": None if outcome.bound_cents != outcome.bound_cents else outcome.bound_cents / 100,
-        "gap": outcome.gap if known else None,
-        "gap_known": known,
-        "proven": [s.name for s in outcome.stages if s.proven],
-        "solver": outcome.solver,
-        "seconds": round(outcome.seconds, 2),
-        "message": outcome.message,
-    }
+    report = result.report.search_changes(restrict(round_, scope), how_many, APP_CHANGE_SECONDS)
+    return replace(result, report=report, unplaced=unplaced_table(report))
 
 
 def record(
@@ -255,7 +222,7 @@ def record(
             who=who,
             scope=scope.label,
             parameters={
-                "solver": result.outcome.solver,
+                "solver": result.report.summary.solver,
                 "time_limit": time_limit,
                 "pins": sorted(f"{r}>{p}" for r, p in result.pins),
                 "forbids": sorted(f"{r}>{p}" for r, p in result.forbids),
@@ -276,7 +243,7 @@ def solve_and_record(
     forbids: Iterable[tuple[str, str]] = (),
     time_limit: float = DEFAULT_TIME_LIMIT,
     solver: str = "auto",
-    progress: Progress | None = None,
+    progress: Step | None = None,
     import_id: int | None = None,
 ) -> RoundResult:
     """Solve the scope of the round and write its run record; import_id is the import the

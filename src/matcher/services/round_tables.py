@@ -1,6 +1,7 @@
 """The tables of a solved round as the Matching round page shows them: one row per proposal
 with its reasons and the next-best alternative, one row per unplaced request with its
-reasons. Money in euros, units as numbers; requests named by request_id only.
+reasons, and the run's figures: thin renderers of ``round_run.RoundReport``. Money in
+euros, units as numbers; requests named by request_id only.
 
 "Pays more" is euros a week the team would pay; "score difference" is the objective
 difference (cost plus the policy-weighted distance, preference and continuity terms).
@@ -10,117 +11,126 @@ from typing import Any
 
 import pandas as pd
 
-from matcher.domain import Round
-from matcher.matching import UNIT_SCALE, Explanation, MatchOutcome
+from matcher.domain.money import cents_to_euros, euro_amount
+from matcher.matching import SECONDARY_TERMS, UNIT_SCALE, Proposal
 from matcher.services.catalogue import words
+from matcher.services.round_run import RoundReport
 
 # Columns kept for tools (downloads) and left out of the page's tables: they hold codes.
 CODE_COLUMNS = ("reason",)
+PROPOSAL_COLUMNS = [
+    "request",
+    "team",
+    "intervention",
+    "urgency",
+    "provider",
+    "provider name",
+    "tariff",
+    "units",
+    "cost a week",
+    "km",
+    "pinned",
+    "why",
+    "next best",
+    "next best pays more a week",
+    "next best score difference",
+]
+UNPLACED_COLUMNS = [
+    "request",
+    "team",
+    "intervention",
+    "urgency",
+    "reason",
+    "why not placed",
+    "detail",
+    "change that would place it",
+]
+URGENCY_ORDER = {"crisis": 0, "high": 1, "normal": 2}
 
 
-def proposals_table(
-    round_: Round, outcome: MatchOutcome, explanation: Explanation | None
-) -> pd.DataFrame:
+def proposals_table(report: RoundReport) -> pd.DataFrame:
     """One row per proposed match, with its reasons and the next-best alternative."""
-    problem = outcome.problem
-    requests = {r.request_id: r for r in round_.requests}
-    providers = {p.provider_id: p.name for p in round_.providers}
+    requests = {r.request_id: r for r in report.round_.requests}
+    providers = {p.provider_id: p.name for p in report.round_.providers}
     rows = []
-    for a in outcome.chosen.tolist():
-        rid = problem.request_ids[int(problem.pair_request[a])]
-        pid = problem.provider_ids[int(problem.pair_provider[a])]
-        request = requests[rid]
-        placed = explanation.placed.get(rid) if explanation else None
-        next_best = placed.next_best if placed else None
+    for p in report.proposals:
+        request = requests[p.request_id]
+        next_best = p.next_best
         rows.append(
             {
-                "request": rid,
+                "request": p.request_id,
                 "team": request.team_id,
                 "intervention": request.intervention_id,
                 "urgency": request.urgency.value,
-                "provider": pid,
-                "provider name": providers.get(pid, ""),
-                "tariff": int(problem.pair_tariff[a]) / 100,
-                "units": int(problem.pair_units[a]) / UNIT_SCALE,
-                "cost a week": int(problem.pair_cost[a]) / 100,
-                "km": None
-                if problem.pair_km[a] != problem.pair_km[a]
-                else float(problem.pair_km[a]),
-                "pinned": bool(problem.pair_pinned[a]),
-                "why": _why(problem, a, placed.preference_note if placed else None),
+                "provider": p.provider_id,
+                "provider name": providers.get(p.provider_id, ""),
+                "tariff": euro_amount(p.tariff_cents),
+                "units": p.units / UNIT_SCALE,
+                "cost a week": euro_amount(p.cost_cents),
+                "km": p.km,
+                "pinned": p.pinned,
+                "why": _why(p),
                 "next best": next_best.provider_id if next_best else "",
-                "next best pays more a week": next_best.cost_delta_cents / 100
+                "next best pays more a week": euro_amount(next_best.cost_delta_cents)
                 if next_best
                 else None,
-                "next best score difference": next_best.delta_cents / 100 if next_best else None,
+                "next best score difference": euro_amount(next_best.delta_cents)
+                if next_best
+                else None,
             }
         )
-    columns = [
-        "request",
-        "team",
-        "intervention",
-        "urgency",
-        "provider",
-        "provider name",
-        "tariff",
-        "units",
-        "cost a week",
-        "km",
-        "pinned",
-        "why",
-        "next best",
-        "next best pays more a week",
-        "next best score difference",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=PROPOSAL_COLUMNS)
 
 
-def _why(problem: Any, a: int, note: str | None) -> str:
-    """The chosen pair's cost, then its weighted terms (a score, not paid) in words, then the
+def _why(p: Proposal) -> str:
+    """The proposal's cost, then its weighted terms (a score, not paid) in words, then the
     note on the client's first choice."""
-    parts = [f"costs € {int(problem.pair_cost[a]) / 100:,.2f} a week"]
+    parts = [f"costs € {cents_to_euros(p.cost_cents):,.2f} a week"]
     terms = [
-        f"{name} {value / 100:+,.2f}"
-        for name, array in (
-            ("distance", problem.pair_distance),
-            ("preference", problem.pair_preference),
-            ("continuity", problem.pair_continuity),
-        )
-        if (value := int(array[a]))
+        f"{words('term', term.name)} {cents_to_euros(value):+,.2f}"
+        for term in SECONDARY_TERMS
+        if (value := p.terms[term.name])
     ]
     if terms:
         parts.append("weighted terms (score, not paid): " + ", ".join(terms))
-    if bool(problem.pair_pinned[a]):
+    if p.pinned:
         parts.append("pinned by the regisseur")
-    words = "; ".join(parts)
-    return f"{words}. {note}" if note else words
+    text = "; ".join(parts)
+    return f"{text}. {p.preference_note}" if p.preference_note else text
 
 
-def unplaced_table(
-    round_: Round, outcome: MatchOutcome, explanation: Explanation | None
-) -> pd.DataFrame:
-    """One row per request left unplaced, its reasons and the change that would place it."""
-    requests = {r.request_id: r for r in round_.requests}
+def unplaced_table(report: RoundReport) -> pd.DataFrame:
+    """One row per request left unplaced, its reasons and the change that would place it,
+    most urgent first."""
+    requests = {r.request_id: r for r in report.round_.requests}
     rows = []
-    if explanation is not None:
-        for rid, item in explanation.unplaced.items():
-            request = requests.get(rid)
-            rows.append(
-                {
-                    "request": rid,
-                    "team": request.team_id if request else "",
-                    "intervention": request.intervention_id if request else "",
-                    "urgency": request.urgency.value if request else "",
-                    "reason": ", ".join(r.code for r in item.reasons),
-                    "why not placed": "; ".join(words("reason", r.code) for r in item.reasons),
-                    "detail": " ".join(r.detail for r in item.reasons),
-                    "change that would place it": item.cheapest_change or "",
-                }
-            )
-    columns = ["request", "team", "intervention", "urgency", "reason", "why not placed", "detail"]
-    columns.append("change that would place it")
-    frame = pd.DataFrame(rows, columns=columns)
-    order = {"crisis": 0, "high": 1, "normal": 2}
+    for item in report.unplaced:
+        request = requests.get(item.request_id)
+        rows.append(
+            {
+                "request": item.request_id,
+                "team": request.team_id if request else "",
+                "intervention": request.intervention_id if request else "",
+                "urgency": request.urgency.value if request else "",
+                "reason": ", ".join(r.code for r in item.reasons),
+                "why not placed": "; ".join(words("reason", r.code) for r in item.reasons),
+                "detail": " ".join(r.detail for r in item.reasons),
+                "change that would place it": item.cheapest_change or "",
+            }
+        )
+    frame = pd.DataFrame(rows, columns=UNPLACED_COLUMNS)
     return frame.sort_values(
-        by=["urgency", "request"], key=lambda s: s.map(order) if s.name == "urgency" else s
+        by=["urgency", "request"], key=lambda s: s.map(URGENCY_ORDER) if s.name == "urgency" else s
     ).reset_index(drop=True)
+
+
+def run_figures(report: RoundReport) -> dict[str, Any]:
+    """The figures of a run as the page and the run record show them: money in euros, the
+    engine's one gap rule (None when unknown), the stages proven."""
+    s = report.summary
+    return s.figures() | {
+        "gap_known": s.gap_known,
+        "proven": list(s.proven),
+        "seconds": round(s.seconds, 2),
+        "message": s.message,
+    }

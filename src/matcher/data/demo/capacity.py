@@ -8,6 +8,10 @@ margin and the list clears; SHORT ones R + 0.1 x O (the waiting list cannot be c
 below the steady load); FLOODED ones 4.5 x (R + O) (providers get too little work). Each
 provider's share follows its size, and is never below the care already awarded to it.
 
+LEAVER's largest provider left 16 months ago (episodes.py): its row stays at LEAVER_SHARE of
+today's total, the capacity it had until its certificate ended, and the newcomer certified
+8 months ago holds as much; the other holders share the rest.
+
 Some providers carry a `*` total over interventions of one unit. The total is the sum of
 their sized rows, and those rows are raised to 1 / STAR_SHARE of it: the provider offers each
 intervention more than it can staff at once, and the total binds without taking away the
@@ -23,6 +27,7 @@ import numpy as np
 
 from matcher.data.demo.catalogue import MATCHED_PRODUCTS, PRODUCTS, Market
 from matcher.data.demo.demand import Case
+from matcher.data.demo.episodes import LEAVER, LEAVER_SHARE, Leaving
 from matcher.data.demo.market import DemoProvider
 from matcher.domain import CapacityRow
 
@@ -49,6 +54,7 @@ def size_capacity(
     certified_now: dict[str, list[str]],
     cases: list[Case],
     round_date: date,
+    leaving: Leaving,
 ) -> list[CapacityRow]:
     """Capacity rows sized against demand (see the module docstring); awards get providers."""
     running = [c for c in cases if c.started is not None and c.ended is None]
@@ -73,11 +79,12 @@ def size_capacity(
             total = r + float(rng.uniform(low, high)) * o
             if product.market is Market.BALANCED:
                 total = max(total, BALANCED_MARGIN * steady[code])
-        weights = np.array([weight[h] for h in holders])
-        share = {h: total * w / weights.sum() for h, w in zip(holders, weights, strict=True)}
+        share = _shares(holders, weight, total, leaving if code == LEAVER else None)
         used = _assign_running(rng, [c for c in running if c.product.code == code], share)
         for h in holders:
             rows[(h, code)] = max(share[h], used[h], 1.0)
+        if code == LEAVER:  # the leaver's row stays: its capacity until its certificate ended
+            rows[(leaving.leaver, code)] = LEAVER_SHARE * total
     totals = _total_rows(rng, providers, rows, running)
     starred = {t.provider_id for t in totals}
     result = [
@@ -89,6 +96,20 @@ def size_capacity(
         for (p, code), units in sorted(rows.items())
     ]
     return result + totals
+
+
+def _shares(
+    holders: list[str], weight: dict[str, float], total: float, leaving: Leaving | None
+) -> dict[str, float]:
+    """Each holder's part of the total by its size; LEAVER's newcomer takes LEAVER_SHARE
+    of it (the part the leaver held before it left), the others the rest."""
+    rest = [h for h in holders if leaving is None or h != leaving.newcomer]
+    left = total * (1 - LEAVER_SHARE) if leaving is not None else total
+    weights = np.array([weight[h] for h in rest])
+    share = {h: left * w / weights.sum() for h, w in zip(rest, weights, strict=True)}
+    if leaving is not None:
+        share[leaving.newcomer] = total * LEAVER_SHARE
+    return share
 
 
 def _assign_running(

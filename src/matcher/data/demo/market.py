@@ -2,8 +2,8 @@
 
 Large providers hold several interventions and most of the capacity; small ones one or two
 interventions in their own municipality. Certificates run three years and are staggered,
-so some expire within months of the round date and some have expired (half of those were
-renewed, the others lapsed).
+so some expire within months of the round date; every current one follows the certificate
+it renewed, and a few pairs lapsed (expired without renewal).
 """
 
 from dataclasses import dataclass
@@ -107,7 +107,8 @@ def _choose_products(rng: np.random.Generator, pool: list[Product], count: int) 
 def make_certifications(
     rng: np.random.Generator, providers: list[DemoProvider], round_date: date
 ) -> list[Certification]:
-    """Staggered three-year certificates; lapsed pairs expired, some others renewed."""
+    """Staggered three-year certificates, each after the one it renewed; lapsed pairs
+    expired."""
     certifications: list[Certification] = []
     span = VALIDITY_YEARS * 365
     for p in providers:
@@ -117,10 +118,11 @@ def make_certifications(
                 certifications.append(_certificate(p, code, end - timedelta(days=span - 1), end))
                 continue
             start = round_date - timedelta(days=int(rng.integers(20, span - 25)))
-            if rng.random() < 0.06:  # renewed: an expired certificate, then the current one
-                certifications.append(
-                    _certificate(p, code, start - timedelta(days=span), start - timedelta(days=1))
-                )
+            # renewed: the expired certificate before the current one, so the provider was
+            # certified all through the history (a backtest's earlier dates see it)
+            certifications.append(
+                _certificate(p, code, start - timedelta(days=span), start - timedelta(days=1))
+            )
             certifications.append(_certificate(p, code, start, start + timedelta(days=span - 1)))
     return certifications
 

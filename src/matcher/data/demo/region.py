@@ -13,6 +13,7 @@ import numpy as np
 from matcher.data.demo.capacity import size_capacity
 from matcher.data.demo.catalogue import MATCHED_PRODUCTS, PRODUCTS, Product
 from matcher.data.demo.demand import Case, generate_cases
+from matcher.data.demo.episodes import choose_leaving, leaving_certificates
 from matcher.data.demo.geography import (
     MUNICIPALITIES,
     neighbourhood_team_id,
@@ -47,8 +48,10 @@ MIN_PROVIDERS_PER_PRODUCT = 3
 def generate_region(seed: int = 2026, round_date: date = date(2026, 11, 23)) -> Round:
     """The demo region for seed, as of round_date. Pure: the same seed gives the same round."""
     rng = np.random.default_rng(seed)
-    providers = _cover_every_product(rng, make_providers(rng))
-    certifications = make_certifications(rng, providers, round_date)
+    providers, leaving = choose_leaving(_cover_every_product(rng, make_providers(rng)))
+    certifications = leaving_certificates(
+        make_certifications(rng, providers, round_date), leaving, round_date
+    )
     certified_now = _certified_on(certifications, round_date)
     cases = generate_cases(rng, round_date)
     started = [c for c in cases if c.started is not None]
@@ -56,8 +59,8 @@ def generate_region(seed: int = 2026, round_date: date = date(2026, 11, 23)) -> 
         case.case_id = f"H{number:06d}"
     open_cases = [c for c in cases if c.started is None]
     running = [c for c in cases if c.started is not None and c.ended is None]
-    capacity = size_capacity(rng, providers, certified_now, cases, round_date)
-    _assign_past_providers(rng, providers, cases)
+    capacity = size_capacity(rng, providers, certified_now, cases, round_date, leaving)
+    _assign_past_providers(rng, providers, certifications, cases)
     by_id = {p.provider.provider_id: p for p in providers}
     requests = _open_requests(rng, open_cases, certified_now, by_id, round_date)
     return Round(
@@ -120,17 +123,30 @@ def _certified_on(certifications: list[Certification], day: date) -> dict[str, l
 
 
 def _assign_past_providers(
-    rng: np.random.Generator, providers: list[DemoProvider], cases: list[Case]
+    rng: np.random.Generator,
+    providers: list[DemoProvider],
+    certifications: list[Certification],
+    cases: list[Case],
 ) -> None:
-    """Ended care was delivered by a provider that held the intervention, by size."""
+    """Ended care was delivered by a provider that held the intervention, by size: one
+    certified on the start date when there is one (the leaver before it left, the newcomer
+    only after it came)."""
     holders: dict[str, list[DemoProvider]] = defaultdict(list)
     for p in providers:
         for code in p.products:
             holders[code].append(p)
+    spans: dict[tuple[str, str], list[Certification]] = defaultdict(list)
+    for c in certifications:
+        spans[(c.provider_id, c.intervention_id)].append(c)
     for case in cases:
         if case.started is None or case.provider_id is not None:
             continue
-        pool = holders[case.product.code]
+        code, day = case.product.code, case.started
+        pool = [
+            p
+            for p in holders[code]
+            if any(c.covers(day) for c in spans[(p.provider.provider_id, code)])
+        ] or holders[code]
         weights = np.array([p.weight for p in pool])
         case.provider_id = pool[
             int(rng.choice(len(pool), p=weights / weights.sum()))

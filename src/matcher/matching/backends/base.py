@@ -69,3 +69,40 @@ class Backend(Protocol):
     def solve(self, task: StageTask) -> StageResult:
         """Solve one stage; never raises for solver trouble, answers status ERROR instead."""
         ...
+
+
+class PartSolver(Protocol):
+    """The stages of one part, one after another, on one model where the backend keeps one."""
+
+    def solve(self, task: StageTask) -> StageResult:
+        """Solve the part's next stage (tasks come in stage order, with growing stage rows)."""
+        ...
+
+    def close(self) -> None:
+        """Release what the part held (a worker, a model)."""
+        ...
+
+
+class EachStageAnew:
+    """A backend without a live model: every stage builds its own (CBC through PuLP, SCIP and
+    CP-SAT through model_builder; building from arrays costs little next to their solves)."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    def solve(self, task: StageTask) -> StageResult:
+        """The stage, built and solved from scratch."""
+        return self.backend.solve(task)
+
+    def close(self) -> None:
+        """Nothing is held between stages."""
+
+
+def open_part(backend: Backend, problem: MatchingProblem, part: Part) -> PartSolver:
+    """The backend's live model of a part when it keeps one (``open``), else a stage-by-stage
+    adaptor. Raises RuntimeError when the backend cannot start (a worker that did not come up)."""
+    opener = getattr(backend, "open", None)
+    if callable(opener):
+        solver: PartSolver = opener(problem, part)
+        return solver
+    return EachStageAnew(backend)

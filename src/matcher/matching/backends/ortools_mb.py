@@ -3,9 +3,9 @@
 ``fill_model_from_sparse_data`` takes the constraint matrix as one CSR matrix, so a model of
 100,000 pairs is built without a Python call per variable. CP-SAT receives the same model
 (OR-Tools scales the integer coefficients exactly). Every objective is an integer, so an
-absolute gap below one is a proof. HiGHS gets the same model through MathOpt
-(``mathopt_highs``): model_builder's HiGHS wrapper drops the incumbent on a time-out and
-crashes on hints.
+absolute gap below one is a proof. HiGHS gets the same model in a worker process of its own
+(``highs_process``): model_builder's HiGHS wrapper drops the incumbent on a time-out and
+crashes on hints, and OR-Tools' HiGHS is older than highspy's.
 """
 
 import os

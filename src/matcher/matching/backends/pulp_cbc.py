@@ -44,11 +44,13 @@ def bundled_cbc(
     threads: int,
     log_path: str | None = None,
     rel_gap: float = 0.0,
-    preprocess: bool = True,
 ) -> Any:
     """PuLP's bundled CBC binary, silent (its log goes to log_path), set to prove optimality.
 
-    ``preprocess=False`` turns CBC's MIP preprocessing off (see ``PulpBackend._solve``)."""
+    CBC 2.10.3's MIP preprocessing is off: it called some feasible stages infeasible
+    ("Cut generators found to be infeasible") and reported a worse answer of others as
+    optimal (tests/matching/test_pulp_backend.py holds one of each). CBC is not the default
+    solver, so a correct answer comes before a faster one."""
     with warnings.catch_warnings():
         # PuLP 3.3 announces that PULP_CBC_CMD moves out in 4.0; it is what ships today.
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -59,7 +61,7 @@ def bundled_cbc(
             gapAbs=ABSOLUTE_GAP,
             threads=max(threads, 1),
             logPath=log_path,
-            options=[] if preprocess else ["preprocess off"],
+            options=["preprocess off"],
         )
 
 
@@ -96,10 +98,10 @@ class PulpBackend:
                 )
         return result
 
-    def _solver_for(self, task: StageTask, log_path: str, preprocess: bool = True) -> Any:
+    def _solver_for(self, task: StageTask, log_path: str) -> Any:
         limit = max(task.time_limit, 0.01)
         if self.solver is None:
-            return bundled_cbc(limit, task.threads, log_path, task.rel_gap, preprocess)
+            return bundled_cbc(limit, task.threads, log_path, task.rel_gap)
         solver = copy.copy(self.solver)
         solver.timeLimit = limit
         return solver
@@ -116,15 +118,6 @@ class PulpBackend:
             return StageResult(StageStatus.ERROR, empty, 0, math.nan, seconds, str(exc)), model
         seconds = time.perf_counter() - started
         status, solution = int(model.status), int(model.sol_status)
-        if (status == pulp.LpStatusInfeasible or solution == pulp.LpSolutionInfeasible) and (
-            self.solver is None
-        ):
-            # CBC 2.10.3's preprocessing ("Cut generators found to be infeasible") calls some
-            # feasible models infeasible (tests/matching/test_pulp_backend.py holds one): a
-            # claim of infeasibility is checked once more without preprocessing.
-            model.solve(self._solver_for(task, log_path, preprocess=False))
-            seconds = time.perf_counter() - started
-            status, solution = int(model.status), int(model.sol_status)
         if status == pulp.LpStatusInfeasible or solution == pulp.LpSolutionInfeasible:
             return StageResult(StageStatus.INFEASIBLE, empty, 0, math.nan, seconds), model
         if solution not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
