@@ -4,6 +4,7 @@ The PostgreSQL server at 127.0.0.1:5432 is part of every project machine and of 
 cannot be reached the PostgreSQL tests fail (they are never skipped).
 """
 
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,19 @@ HYPOTHESIS_PROFILE = load_profile()
 
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
 PG_URL = "postgresql://postgres@127.0.0.1:5432/{name}"
+
+
+@pytest.fixture(autouse=True)
+def _main_module_kept() -> Iterator[None]:
+    """Put back the ``__main__`` module after each test.
+
+    Streamlit's AppTest leaves the app's script as ``__main__``; a process started later with
+    the "spawn" method (the concurrent-import tests) then runs ``app.py`` as its main module,
+    dies in it without a session, and the parent waits for it for ever.
+    """
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture
