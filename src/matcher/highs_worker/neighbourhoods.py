@@ -65,13 +65,15 @@ class Neighbourhoods:
             if free is None:
                 break
             left = deadline - time.perf_counter()
-            found = sub_mip(model, free, x, activity, min(SUB_TIME, left))
-            if found is None:
-                continue
-            y, new_activity = found
-            candidate = float(model.cost[y].sum())
-            if sign * (candidate - value) > 0.5:
-                x, value, activity = y, candidate, new_activity
+            whole = free.size == model.n  # a small part: the neighbourhood is all of it
+            found = sub_mip(model, free, x, activity, left if whole else min(SUB_TIME, left))
+            if found is not None:
+                y, new_activity = found
+                candidate = float(model.cost[y].sum())
+                if sign * (candidate - value) > 0.5:
+                    x, value, activity = y, candidate, new_activity
+            if whole:
+                break  # the part was solved as one MIP: another round would repeat it
         return x, round(sign * (value - first))
 
     def _neighbourhood(
