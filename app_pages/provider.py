@@ -3,12 +3,13 @@ client details), its bids and capacity while the round is open, and the full det
 requests awarded to it. The services decide what may be shown and changed, for this provider
 only (services/provider_view.py, services/marketplace.py)."""
 
+import pandas as pd
 import streamlit as st
 
 from app_pages.components import download_buttons
 from app_pages.state import actor, db_url, forget_round, require_round
 from matcher.services.award_message import INFORMATION_MODEL, award_message
-from matcher.services.catalogue import number
+from matcher.services.catalogue import euros, number
 from matcher.services.marketplace import (
     MarketRefusedError,
     declare_capacity,
@@ -40,7 +41,11 @@ left.metric("Open requests to bid on", f"{len(view.open_to_bid):,}")
 right.metric("Requests awarded to you", f"{len(view.awarded):,}")
 
 st.subheader("Open requests you may bid on")
-st.dataframe(view.open_to_bid, hide_index=True, height=360)
+# The page shows the bid in euros and no bid as empty; the downloads keep the numbers.
+shown = view.open_to_bid.assign(
+    **{"your bid": [euros(None if pd.isna(v) else v) for v in view.open_to_bid["your bid"]]}
+)
+st.dataframe(shown, hide_index=True, height=360)
 download_buttons(view.open_to_bid, "open-requests")
 
 

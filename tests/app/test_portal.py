@@ -31,6 +31,9 @@ def test_a_provider_bids_within_the_band_and_not_after_the_close(
     ]
     bid(app, "R002", "71.50")
     assert any("Your bid on R002 is placed" in s.value for s in app.success)
+    shown = app.dataframe[0].value.set_index("request")["your bid"]
+    assert shown["R002"] == "€ 71.50"  # in euros on the page; no bid reads empty, not None
+    assert all(v == "" or v.startswith("€ ") for v in shown), list(shown)
     stored = stored_round(url)
     assert stored is not None
     mine = {b.request_id: b.tariff for b in stored.bids if b.provider_id == "P001"}
