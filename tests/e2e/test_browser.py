@@ -256,7 +256,11 @@ def test_pin_award_run_again_remove_a_pin_revoke_and_see_it_in_the_history(
     remove.click()
     expect(page.get_by_text("Active pins and forbids")).to_have_count(0, timeout=30_000)
 
-    page.get_by_text(re.compile(r"Awards made from the app in this scope \(1\)")).click()
+    # Streamlit can show the old and the new expander together for a moment after a rerun
+    # (the panel above it has just gone): wait until one is left, then open it.
+    revoke = page.get_by_text(re.compile(r"Awards made from the app in this scope \(1\)"))
+    expect(revoke).to_have_count(1, timeout=30_000)
+    revoke.click()
     page.get_by_label("Why is it revoked").fill("client moved away")
     page.keyboard.press("Enter")
     page.get_by_role("button", name="Revoke this award").click()
