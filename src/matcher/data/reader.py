@@ -179,13 +179,14 @@ def _read_table(
     width = max((i + 1 for i, name in enumerate(raw.header) if name), default=0)
     entities: list[tuple[int, Entity]] = []
     with_formulas = {row for row, _ in raw.formulas}
+    plan = _plan(spec, position)
     for number, cells in raw.rows:
         if number in with_formulas:
             continue  # refused above; the formula's value is unknown
-        if any(c.strip() for c in cells[width:]):
+        if len(cells) > width and "".join(cells[width:]).strip():
             issues.append(Issue(raw.label, _too_many_cells(raw, cells, width), number))
             continue  # its cells have shifted: reading them would only add confusing errors
-        entity = _read_row(spec, raw.label, number, cells, position, issues)
+        entity = _read_row(spec, raw.label, number, cells, plan, issues)
         if entity is not None:
             entities.append((number, entity))
     return entities
@@ -207,20 +208,40 @@ def _too_many_cells(raw: RawTable, cells: list[str], width: int) -> str:
     return f"{found}; give the extra column a name in row 1, or remove its values"
 
 
+@dataclass(frozen=True)
+class _Cell:
+    """One contract column present in a file's header, looked up once per file, not per row."""
+
+    name: str
+    index: int
+    kind: Kind
+    identifier: bool
+    repeatable: bool
+
+
+def _plan(spec: TableSpec, position: dict[str, int]) -> tuple[_Cell, ...]:
+    """The columns of spec that the header holds, in contract order."""
+    return tuple(
+        _Cell(c.name, position[c.name], c.kind, c.identifier, c.name not in UNREPEATABLE)
+        for c in spec.columns
+        if c.name in position
+    )
+
+
 def _read_row(
     spec: TableSpec,
     label: str,
     number: int,
     cells: list[str],
-    position: dict[str, int],
+    plan: tuple[_Cell, ...],
     issues: list[Issue],
 ) -> Entity | None:
     values: dict[str, Any] = {}
     raw_text: dict[str, str] = {}
     flagged: set[str] = set()
-    for column in spec.columns:
-        index = position.get(column.name)
-        cell = cells[index] if index is not None and index < len(cells) else ""
+    n_cells = len(cells)
+    for column in plan:
+        cell = cells[column.index] if column.index < n_cells else ""
         text = cell.strip()
         if not text:
             continue
@@ -230,7 +251,7 @@ def _read_row(
             continue
         if column.identifier and (warning := script_warning(text)):
             issues.append(Issue(label, warning, number, column.name, Severity.WARNING))
-        if column.name not in UNREPEATABLE:
+        if column.repeatable:
             raw_text[column.name] = text
         try:
             values[column.name] = _convert(column.kind, text)

@@ -103,10 +103,10 @@ def _raw_table(
     rows: list[tuple[int, list[str]]] = []
     for number, cells in numbered:
         if header is None:
-            if any(c.strip() for c in cells):
+            if "".join(cells).strip():
                 header = cells  # blank lines above the header are tolerated
             continue
-        if any(c.strip() for c in cells):
+        if "".join(cells).strip():
             rows.append((number, cells))
     if header is None:
         raise SourceError(Issue(label, "has no header row"))
