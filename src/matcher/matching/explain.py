@@ -7,21 +7,17 @@ code, are in models/explanations.md.
 """
 
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 from matcher.domain import Funding, Round
 from matcher.matching.changes import cheapest_change
+from matcher.matching.deadline import Deadline
 from matcher.matching.engine import MatchOutcome
-from matcher.matching.explain_context import (
-    REASON_CODES,
-    REJECT_CODE,
-    Context,
-    higher,
-)
+from matcher.matching.explain_context import REASON_CODES, REJECT_CODE, Context, ahead
 from matcher.matching.explain_placed import Placed, placed
 from matcher.matching.problem import LimitKind, Rejection
-from matcher.matching.room import URGENCY_NAMES, describe_use, euros, volume
+from matcher.matching.room import euros, volume
 
 _LIMIT_CODE = {
     LimitKind.CAPACITY: "capacity_full",
@@ -73,6 +69,14 @@ class Explanation:
     unplaced: dict[str, Unplaced]
 
 
+# What an unplaced request reads when the run's deadline came before its reasons.
+NOT_EXPLAINED = Reason(
+    "not_explained",
+    "the run reached its time limit before this request's reasons were worked out; "
+    "a longer time limit explains it",
+)
+
+
 def explain_outcome(
     round_: Round,
     outcome: MatchOutcome,
@@ -80,35 +84,44 @@ def explain_outcome(
     max_changes: int = 50,
     change_time_limit: float = 5.0,
     change_seconds: float = 60.0,
+    deadline: Deadline | None = None,
 ) -> Explanation:
-    """Explain every open request of a solved round.
+    """Explain every open request of a solved round, by ``deadline`` (None: no deadline).
 
-    With ``find_changes`` the cheapest single change that places an unplaced request is
-    searched by re-solving, for at most ``max_changes`` requests (highest priority first),
-    each re-solve limited to ``change_time_limit`` seconds and the whole search to
-    ``change_seconds``; requests not reached in time keep ``cheapest_change`` None.
+    Unplaced requests are explained first, highest priority first, then the placed ones;
+    once the deadline has passed each request left gets a short note that says so
+    (``not_explained``, or a placed request's note on its client's first choice), so every
+    request still has its row. With ``find_changes`` the cheapest single change that places
+    an unplaced request is then searched by re-solving, for at most ``max_changes`` requests
+    (highest priority first), each re-solve limited to ``change_time_limit`` seconds and the
+    whole search to ``change_seconds`` and the deadline; requests not reached keep
+    ``cheapest_change`` None.
     """
+    deadline = deadline or Deadline.never()
     problem = outcome.problem
     context = Context.of(round_, outcome)
-    done: dict[str, Placed] = {}
-    unplaced: dict[str, Unplaced] = {}
-    for ri, rid in enumerate(problem.request_ids):
+    open_ = [ri for ri in range(problem.n_requests) if ri not in context.placed_pair]
+    open_.sort(key=lambda ri: (int(problem.urgency_rank[ri]), -int(problem.weight[ri]), ri))
+    unplaced_at: dict[int, Unplaced] = {}
+    placed_at: dict[int, Placed] = {}
+    late = False
+    for ri in (*open_, *sorted(context.placed_pair)):
+        late = late or deadline.passed()
+        rid = problem.request_ids[ri]
         if ri in context.placed_pair:
-            done[rid] = placed(context, ri)
+            placed_at[ri] = placed(context, ri, late)
         else:
-            unplaced[rid] = Unplaced(rid, _unplaced_reasons(context, ri), None)
+            reasons = (NOT_EXPLAINED,) if late else _unplaced_reasons(context, ri)
+            unplaced_at[ri] = Unplaced(rid, reasons, None)
+    # Round order, as every face lists them.
+    done = {problem.request_ids[ri]: placed_at[ri] for ri in sorted(placed_at)}
+    unplaced = {problem.request_ids[ri]: unplaced_at[ri] for ri in sorted(unplaced_at)}
     for rid, reason in _task_funded(round_).items():
         unplaced[rid] = Unplaced(rid, (reason,), None)
-    if find_changes and outcome.status in ("optimal", "feasible"):
-        todo = [
-            ri
-            for ri, rid in enumerate(problem.request_ids)
-            if rid in unplaced and ri not in context.placed_pair
-        ]
-        todo.sort(key=lambda ri: (int(problem.urgency_rank[ri]), -int(problem.weight[ri]), ri))
-        deadline = time.perf_counter() + change_seconds
-        for ri in todo[:max_changes]:
-            if time.perf_counter() >= deadline:
+    if find_changes and outcome.status in ("optimal", "feasible") and not late:
+        search = deadline.within(change_seconds)
+        for ri in open_[:max_changes]:
+            if search.passed():
                 break
             change = cheapest_change(
                 round_,
@@ -117,7 +130,7 @@ def explain_outcome(
                 ri,
                 context.rejections_of[ri],
                 change_time_limit,
-                deadline,
+                time.perf_counter() + search.left(),  # cheapest_change counts on perf_counter
             )
             if change is not None:
                 rid = problem.request_ids[ri]
@@ -179,14 +192,14 @@ def _rejection_reasons(rejections: list[Rejection]) -> list[Reason]:
 
 def _limit_reasons(context: Context, ri: int, pairs: list[int]) -> list[Reason]:
     """What keeps each admissible provider from taking request ri, grouped by kind of row."""
-    problem, room = context.problem, context.room
+    problem = context.problem
     blocked: dict[LimitKind, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     has_room: list[int] = []
     for a in pairs:
-        binding = room.binding(a)
+        binding = context.binding(a)
         if not binding:
             has_room.append(a)
-        for k, _ in binding:
+        for k in binding:
             blocked[problem.limits[k].kind][k].append(a)
     reasons: list[tuple[int, int, Reason]] = []
     n = len({context.provider(a) for a in pairs})
@@ -218,7 +231,7 @@ def _limit_reasons(context: Context, ri: int, pairs: list[int]) -> list[Reason]:
 def _limit_detail(
     context: Context, kind: LimitKind, rows: dict[int, list[int]], blocked: int, total: int
 ) -> Reason:
-    problem, room, round_ = context.problem, context.room, context.round_
+    problem = context.problem
     code = _LIMIT_CODE[kind]
     if kind is LimitKind.CAPACITY:
         head = (
@@ -231,7 +244,7 @@ def _limit_detail(
         uses = []
         for k in sorted(rows, key=lambda k: problem.limits[k].key):
             units = max(int(problem.pair_units[a]) for a in rows[k])
-            uses.append(f"{describe_use(round_, room, k)} (it needs {volume(units)})")
+            uses.append(f"{context.use(k)} (it needs {volume(units)})")
         return Reason(code, f"{head}: {', '.join(uses)}")
     if kind is LimitKind.BUDGET:
         parts = []
@@ -239,9 +252,9 @@ def _limit_detail(
             costs = sorted({int(problem.pair_cost[a]) for a in rows[k]})
             cheapest = euros(costs[0])
             needed = cheapest if len(costs) == 1 else f"at least {cheapest}"
-            parts.append(f"{describe_use(round_, room, k)}, this request needs {needed} a week")
+            parts.append(f"{context.use(k)}, this request needs {needed} a week")
         return Reason(code, "; ".join(parts))
-    shares = [describe_use(round_, room, k) for k in sorted(rows)]
+    shares = [context.use(k) for k in sorted(rows)]
     providers = sorted({problem.limits[k].key[0] for k in rows})
     return Reason(
         code,
@@ -252,20 +265,11 @@ def _limit_detail(
 
 def _outranked(context: Context, ri: int, rows: list[int]) -> Reason | None:
     """``outranked`` when the room on the blocking rows went to requests that come first."""
-    problem, room = context.problem, context.room
-    takers: dict[int, str] = {}
-    for k in rows:
-        for a in room.chosen_in(k):
-            other = int(problem.pair_request[a])
-            label = higher(problem, other, ri)
-            if label is not None:
-                takers[other] = label
-    if not takers:
+    counts = ahead(context.problem, context.requests_on(rows), ri)
+    if not counts:
         return None
-    counts = Counter(takers.values())
-    order = sorted(counts, key=lambda label: (URGENCY_NAMES.index(label.split()[0]), label))
-    listed = ", ".join(f"{counts[label]} {label}" for label in order)
-    n = len(takers)
+    listed = ", ".join(f"{n} {label}" for label, n in counts.items())
+    n = sum(counts.values())
     noun = "requests that come" if n != 1 else "request that comes"
     return Reason(
         "outranked",

@@ -4,7 +4,7 @@ first choice did not get it, why not (not admissible, no room, dearer, or displa
 from dataclasses import dataclass
 
 from matcher.matching.explain_context import REJECT_CODE, Context, higher
-from matcher.matching.room import describe_use, euros
+from matcher.matching.room import euros
 from matcher.matching.terms import TERM_NAMES
 
 
@@ -35,43 +35,61 @@ class Placed:
     preference_note: str | None
 
 
-def placed(context: Context, ri: int) -> Placed:
-    """Terms of the chosen pair, the runner-up and the note on the client's first choice."""
+def placed(context: Context, ri: int, late: bool = False) -> Placed:
+    """Terms of the chosen pair, the runner-up and the note on the client's first choice.
+
+    The terms and the runner-up are array look-ups, always given; ``late`` (the run's
+    deadline has passed) replaces the first-choice note by a short one that says so.
+    """
     problem = context.problem
     a = context.placed_pair[ri]
-    terms = problem.terms_of(a)
-    objective = context.objective
-    others = [b for b in context.pairs_of[ri] if b != a]
+    b = int(context.next_best[ri])
     next_best = None
-    if others:
-        b = min(others, key=lambda b: (int(objective[b]), context.provider(b)))
+    if b >= 0:
+        objective, cost = context.objective, problem.pair_cost
         next_best = Alternative(
             context.provider(b),
-            int(problem.pair_cost[b]),
+            int(cost[b]),
             int(objective[b]),
             int(objective[b]) - int(objective[a]),
-            int(problem.pair_cost[b]) - int(problem.pair_cost[a]),
+            int(cost[b]) - int(cost[a]),
         )
     return Placed(
         problem.request_ids[ri],
         context.provider(a),
-        terms,
+        problem.terms_of(a),
         next_best,
-        _preference_note(context, ri, a),
+        _late_note(context, ri, a) if late else _preference_note(context, ri, a),
+    )
+
+
+def _first_choice(context: Context, ri: int, a: int) -> str | None:
+    """The client's first preferred provider when pair a went to another one, else None."""
+    request = context.requests[context.problem.request_ids[ri]]
+    if not request.preferred_providers:
+        return None
+    first = request.preferred_providers[0]
+    return None if first == context.provider(a) else first
+
+
+def _late_note(context: Context, ri: int, a: int) -> str | None:
+    """The short note when the deadline came before the first-choice note could be made."""
+    first = _first_choice(context, ri, a)
+    if first is None:
+        return None
+    return (
+        f"{first}, the client's 1st choice, did not get it; why was not worked out "
+        "before the run's time limit"
     )
 
 
 def _preference_note(context: Context, ri: int, a: int) -> str | None:
     """Why the client's first preferred provider did not get the request, if it did not."""
     problem, room = context.problem, context.room
-    rid = problem.request_ids[ri]
-    request = context.requests[rid]
-    if not request.preferred_providers:
+    first = _first_choice(context, ri, a)
+    if first is None:
         return None
-    first = request.preferred_providers[0]
-    chosen = context.provider(a)
-    if first == chosen:
-        return None
+    request = context.requests[problem.request_ids[ri]]
     who = f"{first}, the client's 1st choice,"
     rejection = next((j for j in context.rejections_of.get(ri, []) if j.provider_id == first), None)
     if rejection is not None:
@@ -81,7 +99,7 @@ def _preference_note(context: Context, ri: int, a: int) -> str | None:
         return f"{who} did not bid on it and has no standing offer for {request.intervention_id}"
     before = [k for k, c in room.rows_of_pair.get(b, ()) if c > problem.limits[k].rhs]
     if before:
-        uses = ", ".join(describe_use(context.round_, room, k) for k in before)
+        uses = ", ".join(context.use(k) for k in before)
         return f"{who} had no room for it even before this round: {uses}"
     if room.swap_fits(a, b):
         return _cost_note(context, who, a, b)
@@ -117,7 +135,7 @@ def _displace_note(context: Context, ri: int, who: str, a: int, b: int) -> str:
     rows = [k for k, c in room.rows_of_pair.get(b, ()) if c > room.free(k, without=a)]
     others = {int(problem.pair_request[x]) for k in rows for x in room.chosen_in(k) if x != a}
     first = [o for o in others if higher(problem, o, ri) is not None]
-    uses = ", ".join(describe_use(context.round_, room, k) for k in rows)
+    uses = ", ".join(context.use(k) for k in rows)
     if first:
         n = len(first)
         return (

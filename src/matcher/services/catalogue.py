@@ -54,6 +54,7 @@ REASONS = {
     "task_funded": N_("task-funded care is not matched case by case"),
     "pin_conflict": N_("the pins contradict each other or the round"),
     "time_limit": N_("the solver stopped at its time limit before placing it"),
+    "not_explained": N_("the run reached its time limit before its reasons were worked out"),
 }
 
 STATUSES = {
