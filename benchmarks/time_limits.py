@@ -6,9 +6,12 @@ rounds), writes it as a round directory and runs the real command in a child pro
     python -m benchmarks.time_limits --sizes 1000,5000,20000 --time-limit 10
 
 Columns: wall = the command's wall clock (start-up, reading, building, solving, explaining,
-writing); solve and explain = the summary's own figures; wall/limit = what the user waited
-against what was asked. The design promise is about 1.5 x the limit (the solve gets the
-limit, the change search at most another half); start-up and reading come on top.
+writing); build, solve and explain = the summary's own figures (solve counts from the start
+of the build, so it includes build); wall/limit = what the user waited against what was
+asked. The rule (models/matching.md, "One deadline for a run"): one deadline from the
+command's start; reading, building and solving share the limit, explanations and writing
+end within RUN_MARGIN (1.25) x the limit; the interpreter's start-up comes on top, and so
+does whatever cannot be cut short (reading or building that alone outlasts the limit).
 """
 
 import argparse
@@ -49,6 +52,7 @@ def run(size: int, limit: float, seed: int, folder: Path) -> dict[str, float | i
     return {
         "size": size,
         "wall": wall,
+        "build": float(summary.get("build_seconds", 0.0)),
         "solve": float(summary["seconds"]),
         "explain": float(summary.get("explain_seconds", 0.0)),
         "status": str(summary["status"]),
@@ -68,14 +72,16 @@ def main() -> None:
         f"matcher match --time-limit {args.time_limit:g}"
     )
     print(
-        f"{'requests':>9} {'wall s':>8} {'solve s':>8} {'explain s':>9} {'wall/limit':>10}  status"
+        f"{'requests':>9} {'wall s':>8} {'build s':>8} {'solve s':>8} {'explain s':>9} "
+        f"{'wall/limit':>10}  status"
     )
     with tempfile.TemporaryDirectory(prefix="matcher-limits-") as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
             r = run(size, args.time_limit, args.seed, Path(tmp))
             ratio = float(r["wall"]) / args.time_limit
             print(
-                f"{size:>9,} {float(r['wall']):>8.1f} {float(r.get('solve', 0)):>8.1f} "
+                f"{size:>9,} {float(r['wall']):>8.1f} {float(r.get('build', 0)):>8.1f} "
+                f"{float(r.get('solve', 0)):>8.1f} "
                 f"{float(r.get('explain', 0)):>9.1f} {ratio:>10.2f}  {r['status']}",
                 flush=True,
             )

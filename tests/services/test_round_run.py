@@ -1,7 +1,6 @@
 """run_round: the one use-case behind matcher match, the app's Matching round and the
 batch's proposals; every face renders its typed report and they agree."""
 
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,8 +14,11 @@ from matcher.services.catalogue import TERMS as WORDS
 from matcher.services.match_output import ASSIGNMENT_COLUMNS, assignment_rows, summary_json
 from matcher.services.round_run import (
     MIN_SEARCH,
+    RUN_MARGIN,
+    WRITE_SHARE,
     ChangeSearch,
     RoundSettings,
+    RunDeadline,
     StoredRound,
     run_round,
 )
@@ -119,10 +121,13 @@ def test_the_change_search_is_skipped_when_asked_or_when_the_round_is_large() ->
     later = skipped.search_changes(narrow, how_many=1, seconds_each=5.0)
     assert later.unplaced == searched.unplaced  # asked for later, the same change
     assert later.proposals == skipped.proposals
-    plan = ChangeSearch(enabled=None, one_deadline=False).plan(20.0, 0.0, n_pairs=2001)
+    run = RunDeadline(0.0, clock=lambda: 1.0)
+    plan = ChangeSearch(enabled=None, one_deadline=False).plan(20.0, run, n_pairs=2001)
     assert plan["find_changes"] is False
-    assert ChangeSearch(enabled=None).plan(20.0, 0.0, n_pairs=10)["find_changes"] is False
-    assert ChangeSearch(enabled=None, one_deadline=False).plan(20.0, 0.0, 10)["find_changes"]
+    assert ChangeSearch(enabled=None).plan(20.0, run, n_pairs=10)["find_changes"] is True
+    spent = RunDeadline(0.0, clock=lambda: 25.0)  # past 1.2 x the limit: no time to look
+    assert ChangeSearch(enabled=None).plan(20.0, spent, n_pairs=10)["find_changes"] is False
+    assert ChangeSearch(enabled=None, one_deadline=False).plan(20.0, spent, 10)["find_changes"]
 
 
 def test_a_request_without_reasons_reads_unexplained() -> None:
@@ -140,11 +145,17 @@ def test_the_terms_are_named_alike_in_the_model_the_csv_and_the_regisseurs_words
 
 
 def test_the_change_search_takes_no_longer_than_the_run_before_it() -> None:
-    started = time.perf_counter() - 3.0  # a run that read and solved for 3 s of its 60
-    search = ChangeSearch().plan(60.0, started, n_pairs=10)["change_seconds"]
-    assert 3.0 <= search < 4.0
-    quick = ChangeSearch().plan(60.0, time.perf_counter(), n_pairs=10)["change_seconds"]
-    assert quick == pytest.approx(MIN_SEARCH, abs=0.1)  # a quick run still leaves time to look
-    short = ChangeSearch().plan(2.0, time.perf_counter() - 2.2, n_pairs=10)["change_seconds"]
-    assert short == pytest.approx(0.3, abs=0.1)  # the run ends within 1.25 x the limit
-    assert ChangeSearch().plan(8.0, time.perf_counter() - 7.0, 10)["change_seconds"] == 2.0
+    def after(seconds: float) -> RunDeadline:
+        """A run that started ``seconds`` ago on a clock standing still."""
+        return RunDeadline(0.0, clock=lambda: seconds)
+
+    plan = ChangeSearch().plan(60.0, after(3.0), n_pairs=10)  # read and solved 3 s of 60
+    assert plan["change_seconds"] == 3.0
+    assert plan["deadline"].end == pytest.approx((RUN_MARGIN - WRITE_SHARE) * 60.0)
+    quick = ChangeSearch().plan(60.0, after(0.1), n_pairs=10)["change_seconds"]
+    assert quick == MIN_SEARCH  # a quick run still leaves time to look
+    assert ChangeSearch().plan(8.0, after(7.0), 10)["change_seconds"] == 2.0  # a quarter
+    late = ChangeSearch().plan(2.0, after(2.2), n_pairs=10)["deadline"]
+    assert late.left() == pytest.approx((RUN_MARGIN - WRITE_SHARE) * 2.0 - 2.2)
+    unbounded = ChangeSearch(one_deadline=False).plan(2.0, after(2.2), n_pairs=10)
+    assert (unbounded["change_seconds"], unbounded["deadline"]) == (60.0, None)

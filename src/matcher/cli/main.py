@@ -6,6 +6,7 @@ is infeasible: pins that contradict each other, named on stderr) and 4 (the solv
 """
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -203,6 +204,7 @@ def match(
     ] = matching.DEFAULT_CHANGES,
 ) -> None:
     """Match the open requests of a round to providers and explain every decision."""
+    started = time.perf_counter()  # the run's one deadline counts from here (RunDeadline)
     source = _match_source(round_dir, db, export_model)
     try:
         with _solving_progress() as progress:
@@ -215,6 +217,7 @@ def match(
                 export_model=export_model,
                 progress=progress,
                 changes=changes,
+                started=started,
             )
             summary = source(out_dir, options)
     except RoundImportError as exc:

@@ -18,6 +18,7 @@ from matcher.matching.build import (
     open_requests,
     round_date_of,
 )
+from matcher.matching.deadline import Clock, Deadline
 from matcher.matching.decompose import split
 from matcher.matching.engine import (
     MatchOutcome,
@@ -81,6 +82,8 @@ __all__ = [
     "TERM_NAMES",
     "UNIT_SCALE",
     "Alternative",
+    "Clock",
+    "Deadline",
     "Explanation",
     "IntArray",
     "Limit",

@@ -37,6 +37,7 @@ from matcher.services.round_run import (
     SOLVED,
     ChangeSearch,
     RoundSettings,
+    RunDeadline,
     SolverUnavailableError,
     StoredRound,
     load,
@@ -57,7 +58,10 @@ class MatchOptions:
 
     ``solver`` ``auto`` is the round policy's solver; ``changes`` caps the unplaced requests
     (highest priority first) for which the cheapest change that would place them is
-    searched: each search re-solves the request's part up to a few times.
+    searched: each search re-solves the request's part up to a few times. ``started`` is
+    the ``time.perf_counter()`` at which the command started: the run's one deadline counts
+    from it (RunDeadline), so reading the round uses up the limit too; None: when the
+    service is called.
     """
 
     solver: str = "auto"
@@ -68,6 +72,11 @@ class MatchOptions:
     export_model: Path | None = None
     progress: Progress | None = None
     changes: int = DEFAULT_CHANGES
+    started: float | None = None
+
+    def deadline(self) -> RunDeadline:
+        """The run's one deadline: from ``started``, else from now."""
+        return RunDeadline.starting_now() if self.started is None else RunDeadline(self.started)
 
 
 def match_directory(
@@ -79,16 +88,20 @@ def match_directory(
     OutputDirRefusedError when out_dir is the round itself or not a matcher result (nothing is
     written then).
     """
+    options = options or MatchOptions()
+    run = options.deadline()
     check_target(Path(out_dir), OutputKind.MATCH, reading=(Path(path),))
     round_, warnings = load(Path(path))
-    return match(round_, out_dir, options, import_warnings=warnings)
+    return match(round_, out_dir, options, import_warnings=warnings, deadline=run)
 
 
 def match_database(
     db: str | None, out_dir: Path, options: MatchOptions | None = None
 ) -> dict[str, Any]:
     """Match the round stored in the database at db; as match_directory otherwise."""
-    return match(load(StoredRound(db))[0], out_dir, options)
+    options = options or MatchOptions()
+    run = options.deadline()
+    return match(load(StoredRound(db))[0], out_dir, options, deadline=run)
 
 
 def match(
@@ -97,10 +110,13 @@ def match(
     options: MatchOptions | None = None,
     *,
     import_warnings: int = 0,
+    deadline: RunDeadline | None = None,
 ) -> dict[str, Any]:
     """``run_round`` with the CLI's files: writes the outputs of a solved round (an
-    infeasible or failed one leaves an earlier result in place); returns summary.json."""
+    infeasible or failed one leaves an earlier result in place); returns summary.json.
+    ``deadline`` is the run's (default: the options')."""
     o = options or MatchOptions()
+    run = deadline or o.deadline()
     out_dir = Path(out_dir)
     check_arguments(out_dir, o.solver, o.export_model)
     overrides = read_overrides(o.overrides_file, round_) if o.overrides_file else Overrides()
@@ -112,7 +128,7 @@ def match(
         threads=o.threads,
         changes=ChangeSearch(max_changes=o.changes),
     )
-    report = run_round(round_, settings, overrides, on_part=o.progress)
+    report = run_round(round_, settings, overrides, on_part=o.progress, deadline=run)
     if o.export_model is not None:
         write_model(report.result.problem, Path(o.export_model))
     summary = summary_json(report, import_warnings=import_warnings)

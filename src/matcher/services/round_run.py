@@ -19,6 +19,8 @@ from matcher.data.reader import read_round
 from matcher.domain import Round
 from matcher.domain.money import euro_amount
 from matcher.matching import (
+    Clock,
+    Deadline,
     Explanation,
     MatchResult,
     MatchSettings,
@@ -59,7 +61,44 @@ RoundSource = Round | Path | StoredRound
 
 
 MIN_SEARCH = 2.0  # seconds the change search may always take (when the limit allows)
-RUN_MARGIN = 1.25  # a whole run (read, solve, explain) ends within this many time limits
+# One deadline for a whole run; the rule is RunDeadline's (models/matching.md, "One deadline").
+RUN_MARGIN = 1.25  # a whole run (read, build, solve, explain, write) ends within this x the limit
+WRITE_SHARE = 0.05  # of the limit, kept back at the end for writing the files
+MIN_SOLVE = 0.01  # seconds a solve is always given: its greedy start then stands
+
+
+@dataclass(frozen=True)
+class RunDeadline:
+    """One deadline for a whole run, set when the run starts (``matcher match``: when the
+    command starts, so reading the round counts).
+
+    Reading, building and solving share the time limit: the solve is given what is left of
+    it once the round is read (its build counts inside; never less than MIN_SOLVE, when
+    nothing is left and the greedy start stands). The explanations and then the change
+    search share what is left up to RUN_MARGIN x the limit, less WRITE_SHARE x the limit
+    kept for writing the files; a request not explained by then gets a short note that says
+    so. ``clock`` is ``time.perf_counter`` unless a test gives its own.
+    """
+
+    started: float
+    clock: Clock = field(default=time.perf_counter, compare=False)
+
+    @classmethod
+    def starting_now(cls, clock: Clock = time.perf_counter) -> "RunDeadline":
+        """A run that starts now."""
+        return cls(clock(), clock)
+
+    def elapsed(self) -> float:
+        """Seconds since the run started."""
+        return max(0.0, self.clock() - self.started)
+
+    def solve_seconds(self, limit: float) -> float:
+        """The solve's time limit: what is left of ``limit`` now, at least MIN_SOLVE."""
+        return max(MIN_SOLVE, limit - self.elapsed())
+
+    def explain_by(self, limit: float) -> Deadline:
+        """When the explanations and the change search must be done."""
+        return Deadline(self.started + (RUN_MARGIN - WRITE_SHARE) * limit, self.clock)
 
 
 @dataclass(frozen=True)
@@ -69,9 +108,9 @@ class ChangeSearch:
     Each search re-solves the request's part up to a few times, so it is capped:
     ``max_changes`` requests (most urgent first); ``enabled`` None searches only rounds of at
     most SMALL_ROUND_PAIRS pairs; ``seconds_each`` None is min(5 s, a quarter of the limit);
-    with ``one_deadline`` the search takes at most as long as the run before it (at least
-    MIN_SEARCH s, at most a quarter of the limit, never past RUN_MARGIN x the limit), else it
-    has 60 s.
+    with ``one_deadline`` the explanations end by the run's deadline (RunDeadline) and the
+    search takes at most as long as the run before it (at least MIN_SEARCH s, at most a
+    quarter of the limit), else it has 60 s and the explanations no deadline.
     """
 
     max_changes: int = DEFAULT_CHANGES
@@ -79,24 +118,25 @@ class ChangeSearch:
     seconds_each: float | None = None
     one_deadline: bool = True
 
-    def plan(self, limit: float, run_started: float, n_pairs: int) -> dict[str, Any]:
-        """The arguments of ``explain_outcome`` for a solve that took until now."""
+    def plan(self, limit: float, run: RunDeadline, n_pairs: int) -> dict[str, Any]:
+        """The arguments of ``explain_outcome`` for a run that has solved until now."""
         enabled = n_pairs <= SMALL_ROUND_PAIRS if self.enabled is None else self.enabled
-        search = 60.0
+        search, deadline = 60.0, None
         if self.one_deadline:
             # The search never takes longer than the run so far (at least MIN_SEARCH): a
             # regisseur waits for the proposals, the hints are extra, and a request the search
-            # did not reach says so. At most a quarter of the limit, and the whole run ends
-            # within RUN_MARGIN x the limit (plus writing the files).
-            elapsed = time.perf_counter() - run_started
-            search = min(limit / 4, max(MIN_SEARCH, elapsed), RUN_MARGIN * limit - elapsed)
-            search = max(0.0, search)
+            # did not reach says so.
+            search = min(limit / 4, max(MIN_SEARCH, run.elapsed()))
+            deadline = run.explain_by(limit)
         each = min(5.0, limit / 4, search) if self.seconds_each is None else self.seconds_each
         return {
-            "find_changes": enabled and self.max_changes > 0 and search > 0,
+            "find_changes": enabled
+            and self.max_changes > 0
+            and not (deadline is not None and deadline.passed()),
             "max_changes": max(self.max_changes, 0),
             "change_time_limit": each,
             "change_seconds": search,
+            "deadline": deadline,
         }
 
 
@@ -245,14 +285,17 @@ def run_round(
     *,
     on_part: Progress | None = None,
     on_step: Step | None = None,
+    deadline: RunDeadline | None = None,
 ) -> RoundReport:
     """Load, solve with the overrides, explain; the report of the run.
 
     Raises RoundImportError for a round or source with errors, UnknownSolverError for a
     solver name that does not exist and SolverUnavailableError when its package is missing.
     ``on_part`` is told after each solved part, ``on_step`` what the run is doing (0..1).
+    ``deadline`` is the run's one deadline (default: starting now); every phase gets what
+    is left of it (RunDeadline).
     """
-    run_started = time.perf_counter()
+    run = deadline or RunDeadline.starting_now()
     settings = settings or RoundSettings()
     round_, warnings = load(source)
     match_settings = settings.resolved(round_)
@@ -270,23 +313,28 @@ def run_round(
         if on_step is not None:
             on_step(f"Solved part {done} of {total}", 0.1 + 0.6 * done / max(total, 1))
 
+    def solve(overrides: Overrides) -> MatchResult:
+        limit = run.solve_seconds(match_settings.time_limit)
+        timed = match_settings.model_copy(update={"time_limit": limit})
+        return _solve(round_, timed, overrides, parts)
+
     if on_step is not None:
         on_step("Building the model", 0.05)
-    result = _solve(round_, match_settings, overrides, parts)
+    result = solve(overrides)
     if settings.drop_stale and result.pin_conflicts:
         stale = inadmissible_pins(result, overrides.pins)
         if stale.dropped:
             overrides = replace(overrides, pins=overrides.pins - stale.dropped)
             dropped, notices = dropped | stale.dropped, notices + stale.notices
-            result = _solve(round_, match_settings, overrides, parts)
+            result = solve(overrides)
     explanation, explain_seconds = None, None
     if result.status in SOLVED:
         if on_step is not None:
             on_step("Explaining the proposals and unplaced requests", 0.75)
-        started = time.perf_counter()
-        plan = settings.changes.plan(match_settings.time_limit, run_started, result.problem.n_pairs)
+        started = run.clock()
+        plan = settings.changes.plan(match_settings.time_limit, run, result.problem.n_pairs)
         explanation = explain_outcome(round_, result, **plan)
-        explain_seconds = time.perf_counter() - started
+        explain_seconds = run.clock() - started
     if on_step is not None:
         on_step("Done", 1.0)
     return RoundReport(
