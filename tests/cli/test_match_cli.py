@@ -1,6 +1,8 @@
 """`matcher match` and `matcher recommend` as a user meets them: files, JSON, exit codes."""
 
 import json
+import time
+import types
 from decimal import Decimal
 from pathlib import Path
 
@@ -242,3 +244,21 @@ def test_recommend_an_unknown_request_exits_1(small: Path) -> None:
     result = matcher("recommend", "R99", str(small))
     assert result.exit_code == 1
     assert "R99" in result.stderr
+
+
+def test_match_counts_its_deadline_from_the_command_start(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The command's clock says it started long ago: the limit is spent before the round is
+    # read, so the result is still complete and each unplaced request says it was not explained.
+    from matcher.cli import main as cli_main
+
+    started_long_ago = types.SimpleNamespace(perf_counter=lambda: time.perf_counter() - 1e5)
+    monkeypatch.setattr(cli_main, "time", started_long_ago)
+    out = tmp_path / "out"
+    result = matcher("match", str(small), "--out", str(out), "--time-limit", "5")
+    assert result.exit_code == 0, result.output
+    unassigned = read_rows(out / "unassigned.csv")
+    assert [row["request_id"] for row in unassigned] == ["R3"]
+    assert unassigned[0]["reason_code"] == "not_explained"
+    assert len(read_rows(out / "assignments.csv")) == 2
