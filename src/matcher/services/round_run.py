@@ -62,7 +62,7 @@ RoundSource = Round | Path | StoredRound
 
 MIN_SEARCH = 2.0  # seconds the change search may always take (when the limit allows)
 # One deadline for a whole run; the rule is RunDeadline's (models/matching.md, "One deadline").
-RUN_MARGIN = 1.25  # a whole run (read, build, solve, explain, write) ends within this x the limit
+RUN_MARGIN = 1.25  # a run (read, build, solve, explain, write) ends within this x the limit
 WRITE_SHARE = 0.05  # of the limit, kept back at the end for writing the files
 MIN_SOLVE = 0.01  # seconds a solve is always given: its greedy start then stands
 
@@ -77,7 +77,9 @@ class RunDeadline:
     nothing is left and the greedy start stands). The explanations and then the change
     search share what is left up to RUN_MARGIN x the limit, less WRITE_SHARE x the limit
     kept for writing the files; a request not explained by then gets a short note that says
-    so. ``clock`` is ``time.perf_counter`` unless a test gives its own.
+    so. Reading, building and writing cannot be cut short: a round whose reading or build
+    alone outlasts the limit ends that much later. ``clock`` is ``time.perf_counter`` unless
+    a test gives its own.
     """
 
     started: float
