@@ -38,9 +38,9 @@ print(json.dumps({"exit": code, "packages": loaded}), file=sys.stderr)
 NEVER = {"ortools", "pulp", "highspy", "dask", "distributed", "statsmodels", "simpy", "streamlit"}
 # Printing help needs Typer, Rich and the option types (enums, pydantic for the solver's).
 NOT_FOR_HELP = NEVER | {"pandas", "sqlalchemy", "alembic", "numpy", "scipy", "openpyxl", "argon2"}
-# Ranking one request reads the round and builds its pairs (NumPy, SciPy), solves nothing,
-# and touches the database only with --db.
-NOT_FOR_RECOMMEND = NEVER | {"pandas", "sqlalchemy", "alembic", "argon2", "psycopg"}
+# Ranking one request of a round directory reads its CSV files (no openpyxl) and builds its
+# pairs (NumPy, SciPy); it solves nothing and touches the database only with --db.
+NOT_FOR_RECOMMEND = NEVER | {"pandas", "sqlalchemy", "alembic", "argon2", "psycopg", "openpyxl"}
 _ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "100"}
 
 
