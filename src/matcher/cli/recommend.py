@@ -1,7 +1,7 @@
 """`matcher recommend`: the providers for one request, best first, with reasons.
 
 Nothing is solved, so the command imports no solver, Dask or pandas, and the database layer
-only with --db (services.recommend): it answers in about a second.
+only with --db (services.recommend).
 """
 
 import json

@@ -1,9 +1,10 @@
 """``matcher recommend``: the ranked providers for one request, and their JSON records.
 
-Nothing is solved, so nothing of the engine's solving side is imported: the round is read
-(a directory or workbook checked like an import, or the stored round), its pairs are built
-and ranked by ``matcher.matching.recommend``. The database layer loads only for a stored
-round, so ranking a round directory starts in well under a second.
+Nothing is solved, so no solver is imported: the round is read (a directory or workbook
+checked like an import, or the stored round), its pairs are built and ranked by
+``matcher.matching.recommend``. It lives apart from ``services.matching`` (which imports the
+whole round run) and loads the database layer only for a stored round: ranking a round
+directory waits for neither.
 """
 
 from pathlib import Path
