@@ -342,3 +342,7 @@ whatif_cli.register(app)
 batch_cli.register(app)
 recommend_cli.register(app)
 users_cli.register(app)
+
+
+if __name__ == "__main__":  # `python -m matcher.cli.main ...`, as the entry point `matcher`
+    run()
