@@ -24,12 +24,12 @@ SCORE_HELP = (
 
 def money_column(label: str | None = None) -> Any:
     """A column of euros with two decimals."""
-    return st.column_config.NumberColumn(label, format="€ %.2f")
+    return st.column_config.NumberColumn(label, format="€ %,.2f")  # thousands grouped: € 2,409.75
 
 
 def score_column() -> Any:
     """A column of objective (score) figures, said not to be euros paid."""
-    return st.column_config.NumberColumn(format="%.2f", help=SCORE_HELP)
+    return st.column_config.NumberColumn(format="%,.2f", help=SCORE_HELP)
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")

@@ -188,6 +188,8 @@ def page(served_demo: str) -> Iterator[Page]:
 CODE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
 RAW_FLOAT = re.compile(r"(?<![\d.,])\d+\.\d{3,}(?!\d)")
 EMPTY = re.compile(r"\b(None|nan|NaN)\b")
+# € 2409.75 where € 2,409.75 is meant (in the text; the grids' accessible cells hold raw numbers)
+UNGROUPED_EUROS = re.compile(r"€ ?\d{4,}")
 # The text of the page without its icons (ligature names like keyboard_arrow_right) and
 # tables; the tables are read cell by cell from the grid's accessible table.
 PAGE_TEXT = """() => {
@@ -199,10 +201,17 @@ PAGE_TEXT = """() => {
 
 
 def unreadable(page: Page) -> list[str]:
-    """Every code, None or raw float the page shows in its text or its tables' cells."""
+    """Every code, None, raw float or ungrouped euro amount in the page's text or table cells."""
     cells = page.get_by_test_id("stDataFrame").locator("table td, table th").all_text_contents()
     texts = [*cells, page.evaluate(PAGE_TEXT)]
-    return sorted({m for t in texts for rx in (CODE, RAW_FLOAT, EMPTY) for m in rx.findall(t)})
+    return sorted(
+        {
+            m
+            for t in texts
+            for rx in (CODE, RAW_FLOAT, EMPTY, UNGROUPED_EUROS)
+            for m in rx.findall(t)
+        }
+    )
 
 
 def grid(page: Page, key: str) -> Locator:

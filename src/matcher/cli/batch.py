@@ -9,13 +9,9 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from matcher.cli.console import err, out
-from matcher.data.db.store import DatabaseNotInitialisedError
-from matcher.domain.money import to_cents
 from matcher.matching import SOLVERS
-from matcher.services.rounds import NoRoundStoredError
 
 EXIT_SOLVER = 4
 EXIT_RUNNING = 5
@@ -96,10 +92,13 @@ def batch(
     if solver not in SOLVERS:
         raise typer.BadParameter(f"unknown solver {solver!r}", param_hint="--solver")
     # Dask, the solvers and the capacity model load only when a batch really runs, so that
-    # `matcher --help` and the other commands start at once.
+    # `matcher --help` and the other commands start at once (cli/__init__).
     from matcher.batch.run import BatchSettings
     from matcher.data.db.lock import BatchAlreadyRunningError
+    from matcher.data.db.store import DatabaseNotInitialisedError
+    from matcher.domain.money import to_cents
     from matcher.services.batch import BatchSolveError, run_nightly
+    from matcher.services.rounds import NoRoundStoredError
 
     settings = BatchSettings(
         solver=solver,
@@ -138,6 +137,8 @@ def _reporter(as_json: bool) -> Iterator[Callable[[dict[str, Any]], None]]:
 
         yield log
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),

@@ -12,7 +12,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from matcher.cli.console import err, out, print_issues
-from matcher.data.db.store import DatabaseNotInitialisedError
 from matcher.data.issues import RoundImportError
 
 if TYPE_CHECKING:
@@ -59,6 +58,7 @@ def capacity(
     # The forecasting libraries load only when the analysis runs: other commands start at once.
     from matcher.capacity.impact import rank, summary_lines
     from matcher.capacity.signals import SIGNAL_TYPES
+    from matcher.data.db.store import DatabaseNotInitialisedError
     from matcher.services.capacity import capacity_of, signals_json
 
     started = time.perf_counter()

@@ -1,4 +1,4 @@
-"""The `matcher` command line: a thin face over matcher.services.
+"""The `matcher` command line: a thin face over matcher.services (start-up rule: cli/__init__).
 
 Exit codes: 0 done; 1 the input or the database refused the work (the message says why);
 2 the command was called wrongly (Typer's usage errors). `matcher match` adds 3 (the round
@@ -14,7 +14,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from matcher.cli import batch as batch_cli
 from matcher.cli import capacity as capacity_cli
@@ -22,13 +21,10 @@ from matcher.cli import recommend as recommend_cli
 from matcher.cli import users as users_cli
 from matcher.cli import whatif as whatif_cli
 from matcher.cli.console import JsonOption, MatchDbOption, RoundArgument, err, out, print_issues
-from matcher.data.db.engine import StorageError, redacted_url
-from matcher.data.db.store import DatabaseNotEmptyError, DatabaseNotInitialisedError
 from matcher.data.issues import RoundImportError
-from matcher.data.output_dir import OutputDirRefusedError
 from matcher.matching import Solver
-from matcher.services import matching, rounds
 from matcher.services.access import Role, command_line
+from matcher.services.match_defaults import DEFAULT_CHANGES
 
 app = typer.Typer(
     name="matcher",
@@ -57,6 +53,9 @@ STEWARD = command_line(Role.DATA_STEWARD)
 @db_app.command("init")
 def db_init(db: DbOption = None) -> None:
     """Create the database schema, or upgrade it to the newest version."""
+    from matcher.data.db.engine import redacted_url
+    from matcher.services import rounds
+
     url, revision = rounds.init_database(db)
     out.print(f"Database ready at {redacted_url(url)} (schema version {revision}).")
 
@@ -78,6 +77,10 @@ def import_(
     ] = False,
 ) -> None:
     """Check a round and store it; on any error nothing is stored."""
+    from matcher.data.db.engine import StorageError, redacted_url
+    from matcher.data.db.store import DatabaseNotEmptyError, DatabaseNotInitialisedError
+    from matcher.services import rounds
+
     try:
         with err.status(f"Checking and importing {path} ..."):
             outcome = rounds.import_round(
@@ -113,6 +116,11 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Write the stored round as a round directory of CSV files, or as one Excel workbook."""
+    from matcher.data.db.engine import StorageError
+    from matcher.data.db.store import DatabaseNotInitialisedError
+    from matcher.data.output_dir import OutputDirRefusedError
+    from matcher.services import rounds
+
     try:
         round_ = rounds.export_round(out_dir, db, actor=STEWARD)
     except (DatabaseNotInitialisedError, StorageError, OutputDirRefusedError) as exc:
@@ -131,6 +139,9 @@ def demo(
     ] = 2026,
 ) -> None:
     """Generate the demo region (Zuid-Kennemerland/IJmond-like) as a round directory."""
+    from matcher.data.output_dir import OutputDirRefusedError
+    from matcher.services import rounds
+
     try:
         with err.status("Generating the demo region ..."):
             round_ = rounds.generate_demo(out_dir, seed=seed)
@@ -201,10 +212,14 @@ def match(
             help="Search the cheapest change that would place an unplaced request for at most "
             "this many of them, most urgent first (each search re-solves; 0 skips it).",
         ),
-    ] = matching.DEFAULT_CHANGES,
+    ] = DEFAULT_CHANGES,
 ) -> None:
     """Match the open requests of a round to providers and explain every decision."""
     started = time.perf_counter()  # the run's one deadline counts from here (RunDeadline)
+    from matcher.data.db.store import DatabaseNotInitialisedError
+    from matcher.data.output_dir import OutputDirRefusedError
+    from matcher.services import matching, rounds
+
     source = _match_source(round_dir, db, export_model)
     try:
         with _solving_progress() as progress:
@@ -249,6 +264,8 @@ def _match_source(
         raise typer.BadParameter("give either ROUND_DIR or --db, not both")
     if round_dir is None and db is None:
         raise typer.BadParameter("give a ROUND_DIR, or --db URL to match the stored round")
+    from matcher.services import matching
+
     if export_model is not None and export_model.suffix.lower() not in matching.MODEL_FORMATS:
         raise typer.BadParameter(
             f"{export_model} must end in .lp or .mps", param_hint="--export-model"
@@ -262,6 +279,14 @@ def _match_source(
 @contextmanager
 def _solving_progress() -> Iterator[Callable[[int, int], None]]:
     """A progress bar on stderr, advanced by the engine after each solved part."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     columns = (
         TextColumn("Solving parts"),
         BarColumn(),
@@ -281,6 +306,8 @@ def _report_match(
     summary: dict[str, Any], out_dir: Path, export_model: Path | None, *, quiet: bool
 ) -> None:
     """What happened, for a person: on stdout unless --json, trouble always on stderr."""
+    from matcher.services.matching import SOLVED
+
     if export_model is not None:
         err.print(f"Wrote the first stage's model to {export_model}.")
     status = summary["status"]
@@ -289,7 +316,7 @@ def _report_match(
         for conflict in summary["conflicts"]:
             err.print(f"  - {conflict['detail']}")
         return
-    if status not in matching.SOLVED:
+    if status not in SOLVED:
         err.print(f"[bold red]The solver failed:[/] {summary['message']}. Nothing was written.")
         return
     if quiet:
@@ -318,3 +345,7 @@ whatif_cli.register(app)
 batch_cli.register(app)
 recommend_cli.register(app)
 users_cli.register(app)
+
+
+if __name__ == "__main__":  # `python -m matcher.cli.main ...`, as the entry point `matcher`
+    run()

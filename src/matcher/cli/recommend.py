@@ -1,4 +1,8 @@
-"""`matcher recommend`: the providers for one request, best first, with reasons."""
+"""`matcher recommend`: the providers for one request, best first, with reasons.
+
+Nothing is solved, so the command imports no solver, Dask or pandas, and the database layer
+only with --db (services.recommend).
+"""
 
 import json
 from typing import Annotated, Any
@@ -8,9 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from matcher.cli.console import JsonOption, MatchDbOption, RoundArgument, err, out, print_issues
-from matcher.data.db.store import DatabaseNotInitialisedError
 from matcher.data.issues import RoundImportError
-from matcher.services import matching, rounds
 
 
 def recommend(
@@ -28,45 +30,48 @@ def recommend(
     """
     if (round_dir is None) == (db is None):
         raise typer.BadParameter("give either ROUND_DIR or --db URL")
+    from matcher.services.recommend import (
+        NoRecommendationError,
+        recommend_for,
+        recommendation_record,
+    )
+
     try:
-        items = matching.recommend_for(request_id, round_dir, db)
+        items = recommend_for(request_id, round_dir, db)
     except RoundImportError as exc:
         print_issues(exc.errors, title="The input has errors")
         raise typer.Exit(1) from None
-    except (
-        DatabaseNotInitialisedError,
-        rounds.NoRoundStoredError,
-        matching.UnknownRequestError,
-    ) as exc:
+    except NoRecommendationError as exc:
         err.print(f"[bold red]No recommendation:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
+    records = [recommendation_record(item) for item in items]
     if as_json:
-        typer.echo(json.dumps([matching.recommendation_record(i) for i in items], indent=2))
+        typer.echo(json.dumps(records, indent=2))
         return
-    out.print(recommendation_table(request_id, items))
+    out.print(recommendation_table(request_id, records))
 
 
-def recommendation_table(request_id: str, items: list[Any]) -> Table:
+def recommendation_table(request_id: str, records: list[dict[str, Any]]) -> Table:
+    """The recommendations (as ``services.recommend.recommendation_record`` gives them)."""
     table = Table(title=f"Providers for {request_id}, best first (EUR a week)")
     for column in ("rank", "provider", "tariff", "cost", "objective", "vs best"):
         table.add_column(column, justify="left" if column == "provider" else "right", no_wrap=True)
     table.add_column("why", overflow="fold")
-    for item in items:
-        record = matching.recommendation_record(item)
-        if item.rank is None:
-            why = f"not admissible ({item.rejection_code}): {'; '.join(item.reasons)}"
-            table.add_row("-", item.provider_id, "", "", "", "", why, style="dim")
+    for record in records:
+        if record["rank"] is None:
+            why = f"not admissible ({record['rejection_code']}): {'; '.join(record['reasons'])}"
+            table.add_row("-", record["provider_id"], "", "", "", "", why, style="dim")
             continue
         table.add_row(
-            str(item.rank),
-            item.provider_id,
+            str(record["rank"]),
+            record["provider_id"],
             f"{record['tariff']:,.2f}",
             f"{record['cost']:,.2f}",
             f"{record['objective']:,.2f}",
             f"+{record['delta']:,.2f}" if record["delta"] else "best",
-            ("does not fit now; " if not item.fits else "") + ", ".join(item.reasons),
+            ("does not fit now; " if not record["fits"] else "") + ", ".join(record["reasons"]),
         )
-    if not items:
+    if not records:
         table.caption = "No provider bid on this request or has a standing offer for it."
     return table
 

@@ -15,27 +15,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from matcher.cli.console import err, out
-from matcher.data.db.engine import StorageError
-from matcher.data.db.store import DatabaseNotInitialisedError
 from matcher.services.access import Role, command_line
-from matcher.services.accounts import (
-    AccountError,
-    UnknownUserError,
-    UserExistsError,
-    accounts,
-    add_account,
-    disable,
-    set_role,
-)
 
 users_app = typer.Typer(help="Accounts and roles (local logins).", no_args_is_help=True)
-REFUSED = (
-    AccountError,
-    UnknownUserError,
-    UserExistsError,
-    DatabaseNotInitialisedError,
-    StorageError,
-)
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (default: $MATCHER_DB).")]
 RoleOption = Annotated[Role, typer.Option("--role", help="The account's role.")]
@@ -63,6 +45,8 @@ def add(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    from matcher.services.accounts import add_account
+
     with _refusals("No account was added"):
         account = add_account(
             db, command_line(Role.ADMINISTRATOR), username, password, role,
@@ -74,6 +58,8 @@ def add(
 @users_app.command("list")
 def list_(db: DbOption = None) -> None:
     """Every account with its role, teams or provider, and whether it may log in."""
+    from matcher.services.accounts import accounts
+
     with _refusals("Cannot list the accounts"):
         rows = accounts(db, command_line(Role.ADMINISTRATOR))
     table = Table("user", "role", "teams", "provider", "active", "demo")
@@ -88,6 +74,8 @@ def list_(db: DbOption = None) -> None:
 @users_app.command("disable")
 def disable_(username: str, db: DbOption = None) -> None:
     """Stop an account from logging in; its name stays in the audit."""
+    from matcher.services.accounts import disable
+
     with _refusals("Nothing was changed"):
         disable(db, command_line(Role.ADMINISTRATOR), username)
     out.print(f"Disabled {escape(username)}.")
@@ -102,6 +90,8 @@ def set_role_(
     db: DbOption = None,
 ) -> None:
     """Give an account another role (with --team for a regisseur, --provider for a provider)."""
+    from matcher.services.accounts import set_role
+
     with _refusals("Nothing was changed"):
         set_role(
             db, command_line(Role.ADMINISTRATOR), username, role,
@@ -133,9 +123,20 @@ def demo(db: DbOption = None) -> None:
 @contextmanager
 def _refusals(title: str) -> Iterator[None]:
     """Turn a refused account change into its message and exit code 1."""
+    from matcher.data.db.engine import StorageError
+    from matcher.data.db.store import DatabaseNotInitialisedError
+    from matcher.services.accounts import AccountError, UnknownUserError, UserExistsError
+
+    refused = (
+        AccountError,
+        UnknownUserError,
+        UserExistsError,
+        DatabaseNotInitialisedError,
+        StorageError,
+    )
     try:
         yield
-    except REFUSED as exc:
+    except refused as exc:
         err.print(f"[bold red]{title}:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
 

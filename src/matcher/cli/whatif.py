@@ -6,13 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from matcher.cli.console import err, out, print_issues
 from matcher.data.issues import RoundImportError
-from matcher.scenarios.errors import ScenarioError
-from matcher.services.rounds import round_from
 
 if TYPE_CHECKING:
     from matcher.scenarios.compare import Comparison, KpiRow
@@ -52,8 +49,12 @@ def whatif(
 ) -> None:
     """Match the baseline and each scenario, and show their KPIs side by side."""
     # Matching, capacity and Dask load only when a what-if runs: other commands start at once.
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from matcher.scenarios.errors import ScenarioError
     from matcher.scenarios.run import RunSettings
     from matcher.services import scenarios as service
+    from matcher.services.rounds import round_from
 
     try:
         round_ = round_from(round_dir)[1]

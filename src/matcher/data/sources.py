@@ -8,7 +8,8 @@ or without a byte-order mark, UTF-16 with one, else Windows-1252 (what Dutch Exc
 A workbook is read for its values, never its formulas: a formula cell is noted (row, column)
 for the reader to refuse, because its value is whatever Excel last computed (nothing at all
 when another program wrote the file), so a `="P002"` in excluded_providers would silently
-drop the exclusion.
+drop the exclusion. openpyxl loads only when a workbook is read: a round directory is read
+without it (a third of a second less before `matcher recommend` answers).
 """
 
 import codecs
@@ -20,9 +21,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
 from matcher.data.issues import Issue
 from matcher.data.zip_limits import ZipLimitError, check_members
@@ -51,6 +49,8 @@ class RawTable:
         ]
 
     def _column_name(self, index: int) -> str:
+        from openpyxl.utils import get_column_letter
+
         name = self.header[index] if index < len(self.header) else ""
         return name or f"{get_column_letter(index + 1)} (no header)"
 
@@ -119,6 +119,8 @@ def workbook_sheets(path: Path) -> dict[str, list[RawTable]]:
     Sheets that share a name that way (`bids`, `Bids`, `bids.csv`) are all kept, in workbook
     order, for the reader to refuse: which one is meant cannot be guessed.
     """
+    from openpyxl import load_workbook
+
     try:
         with zipfile.ZipFile(path) as archive:  # a workbook is a zip: no bombs either
             check_members(archive.infolist())

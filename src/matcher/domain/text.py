@@ -34,7 +34,7 @@ def entering(info: ValidationInfo) -> bool:
 def text_problem(value: str, *, identifier: bool = False) -> str | None:
     """Why value may not be stored, in words (naming the character, not the value), or None."""
     if value.isascii() and value.isprintable():
-        return None  # the common case, decided in C: printable ASCII holds none of them
+        return None  # the common case, at once: printable ASCII is letters, digits, marks, space
     for char in value:
         category = unicodedata.category(char)
         refused = category in _NEVER or (category == "Cf" and (identifier or char not in _JOINERS))
@@ -49,7 +49,7 @@ def text_problem(value: str, *, identifier: bool = False) -> str | None:
 def script_warning(value: str) -> str | None:
     """A warning when an id holds letters of a script other than Latin (look-alikes), or None."""
     if value.isascii():
-        return None  # ASCII letters are Latin
+        return None  # every ASCII letter is Latin
     others = {c for c in value if c.isalpha() and _script(c) != "LATIN"}
     if not others:
         return None

@@ -16,13 +16,14 @@ import getpass
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import pandas as pd
+# The command line builds its options from Role at start-up (`matcher --help`), so pandas and
+# the database layer load only where a check needs them.
+if TYPE_CHECKING:
+    import pandas as pd
 
-from matcher.data.db.engine import engine_for, plain_database_errors
-from matcher.data.db.lookups import request_teams
-from matcher.domain import Round
+    from matcher.domain import Round
 
 T = TypeVar("T")
 
@@ -114,7 +115,7 @@ def require_teams(actor: Actor, teams: Iterable[str]) -> None:
         )
 
 
-def require_scope(actor: Actor, round_: Round, teams: tuple[str, ...]) -> None:
+def require_scope(actor: Actor, round_: "Round", teams: tuple[str, ...]) -> None:
     """Refuse a scope outside the actor's teams; an empty scope means every team of the
     round, so only a regisseur of all of them may match the whole round."""
     require_teams(actor, teams or {r.team_id for r in round_.requests})
@@ -157,6 +158,9 @@ def command_line(role: Role, **details: object) -> Actor:
 
 def require_stored_requests(actor: Actor, db: str | None, request_ids: Iterable[str]) -> None:
     """``require_requests`` with the teams read from the stored round."""
+    from matcher.data.db.engine import engine_for, plain_database_errors
+    from matcher.data.db.lookups import request_teams
+
     ids = list(request_ids)
     require(actor, Permission.MATCH)
     with engine_for(db) as engine, plain_database_errors():
@@ -164,7 +168,7 @@ def require_stored_requests(actor: Actor, db: str | None, request_ids: Iterable[
     require_requests(actor, teams_of, ids)
 
 
-def own_scopes(actor: Actor, round_: Round, scopes: dict[str, T]) -> dict[str, T]:
+def own_scopes(actor: Actor, round_: "Round", scopes: dict[str, T]) -> dict[str, T]:
     """The scopes (label to scope with ``teams``) the actor may match: each of its teams,
     municipalities all of whose teams are its own, the whole round when every team is."""
     every = {r.team_id for r in round_.requests}
@@ -176,7 +180,7 @@ def own_scopes(actor: Actor, round_: Round, scopes: dict[str, T]) -> dict[str, T
     }
 
 
-def own_rows(actor: Actor, frame: pd.DataFrame, team_column: str = "team") -> pd.DataFrame:
+def own_rows(actor: Actor, frame: "pd.DataFrame", team_column: str = "team") -> "pd.DataFrame":
     """The rows of a table of requests that belong to the actor's teams (none for a role
     that does not match)."""
     return frame[frame[team_column].isin(own_teams(actor, frame[team_column].unique()))]

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -41,7 +42,13 @@ MIN_PASSWORD = 12
 LOCK_SECONDS = (0, 0, 0, 5, 15, 60, 300, 900)
 LOGIN_REFUSED = "the user name or the password is not right"
 _HASHER = PasswordHasher()
-_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """The hash an unknown name is checked against; made on first use (hashing takes tenths
+    of a second: at import it slowed every command that imports this module)."""
+    return _HASHER.hash(secrets.token_urlsafe(16))
 
 
 class AccountError(ValueError):
@@ -206,7 +213,8 @@ def new_password() -> str:
 
 
 def _verified(record: UserRecord | None, password: str) -> bool:
-    stored = record.password_hash if record is not None and record.active else _DUMMY_HASH
+    dummy = _dummy_hash()  # made for a known name too, so the first login takes no longer
+    stored = record.password_hash if record is not None and record.active else dummy
     try:
         _HASHER.verify(stored, password)
     except (VerificationError, InvalidHashError):

@@ -1,4 +1,5 @@
-"""``matcher match`` and ``matcher recommend`` over the one use-case ``run_round``.
+"""``matcher match`` over the one use-case ``run_round`` (``matcher recommend`` solves nothing:
+``services.recommend``).
 
 The round comes from a round directory or workbook (checked like an import) or from the
 database. Overrides and the previous round's assignments are files the regisseur keeps next
@@ -15,16 +16,8 @@ from typing import Any
 
 from matcher.data.output_dir import OutputKind, check_target
 from matcher.domain import Round
-from matcher.domain.money import euro_amount
-from matcher.matching import (
-    SOLVERS,
-    MatchingProblem,
-    Overrides,
-    Progress,
-    Recommendation,
-    model_text,
-    recommend,
-)
+from matcher.matching import SOLVERS, MatchingProblem, Overrides, Progress, model_text
+from matcher.services.match_defaults import DEFAULT_CHANGES
 from matcher.services.match_output import (
     assignment_rows,
     summary_json,
@@ -33,7 +26,6 @@ from matcher.services.match_output import (
 )
 from matcher.services.override_files import read_overrides, read_previous
 from matcher.services.round_run import (
-    DEFAULT_CHANGES,
     SOLVED,
     ChangeSearch,
     RoundSettings,
@@ -158,41 +150,3 @@ def write_model(problem: MatchingProblem, path: Path) -> None:
     except BaseException:
         Path(staging).unlink(missing_ok=True)
         raise
-
-
-class UnknownRequestError(Exception):
-    """The request is not in the round, or not open (awarded already, or task-funded)."""
-
-
-def recommend_for(
-    request_id: str, path: Path | None = None, db: str | None = None
-) -> list[Recommendation]:
-    """Ranked providers for one request of the round in path, else of the stored round.
-
-    No solve: the request's admissible providers are ranked by the last stage's objective,
-    with the room left after running awards (``matcher.matching.recommend``).
-    """
-    round_ = load(Path(path) if path is not None else StoredRound(db))[0]
-    try:
-        return recommend(round_, request_id)
-    except ValueError as exc:
-        raise UnknownRequestError(str(exc)) from None
-
-
-def recommendation_record(item: Recommendation) -> dict[str, Any]:
-    """One recommendation as plain JSON values: euros with two decimals, units as numbers."""
-    return {
-        "provider_id": item.provider_id,
-        "rank": item.rank,
-        "tariff": euro_amount(item.tariff_cents),
-        "units": None if item.units is None else float(item.units),
-        "cost": euro_amount(item.cost_cents),
-        "objective": euro_amount(item.objective_cents),
-        "terms": {name: euro_amount(cents) for name, cents in item.terms.items()},
-        "delta": euro_amount(item.delta_cents),  # objective difference to rank 1 (a score)
-        "cost_delta": euro_amount(item.cost_delta_cents),  # euros a week paid more than rank 1
-        "remaining_units": None if item.remaining_units is None else float(item.remaining_units),
-        "fits": item.fits,
-        "reasons": list(item.reasons),
-        "rejection_code": item.rejection_code,
-    }
