@@ -32,6 +32,7 @@ from matcher.domain import (
 )
 from matcher.matching import backend_named, build_problem, solve_part, whole
 from matcher.matching.backends import highs_process
+from matcher.matching.backends.base import StageResult, StageTask
 from tests.matching.oracle import optimum
 from tests.matching.test_oracle import oracle_rounds
 from tests.profiles import examples
@@ -178,6 +179,29 @@ def test_a_worker_that_died_in_the_pool_is_replaced() -> None:
         worker.process.kill()
         worker.process.wait()
     assert _stage_values(round_, "highs") == first
+
+
+def test_a_worker_that_dies_between_stages_is_replaced_and_the_part_keeps_its_optimum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    round_ = _offset_round()
+    first = _stage_values(round_, "highs")
+    assert len(first) > 1  # there is a stage after the one whose worker is killed
+    solve = highs_process.HighsSession.solve
+    killed: list[int] = []
+
+    def solve_then_kill(session: highs_process.HighsSession, task: StageTask) -> StageResult:
+        result = solve(session, task)
+        if not killed:
+            for worker in session.workers:
+                worker.process.kill()
+                worker.process.wait()
+                killed.append(worker.process.pid)
+        return result
+
+    monkeypatch.setattr(highs_process.HighsSession, "solve", solve_then_kill)
+    assert _stage_values(round_, "highs") == first
+    assert killed
 
 
 @settings(

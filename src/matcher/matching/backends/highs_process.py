@@ -143,41 +143,41 @@ class HighsSession:
         }
         large = part.cols.size > LARGE_COLUMNS
         model["large"] = large
-        count = 2 if large else 1
-        self.workers = [_acquire() for _ in range(count)]
-        self._exchange([("load", model)] * count, LOAD_SECONDS)
+        self.model = model
+        self.count = 2 if large else 1
+        self.workers: list[Worker] = []
+        self._open()
+
+    def _open(self) -> None:
+        """Workers holding the part's model; the stage rows are sent again with the next
+        stage (a reopened session starts from the model as built)."""
+        self.workers = [_acquire() for _ in range(self.count)]
+        self.rows_sent = 0
+        self.must_sent = frozenset()
+        self._exchange([("load", self.model)] * self.count, LOAD_SECONDS)
 
     def solve(self, task: StageTask) -> StageResult:
-        """The next stage: only what changed since the last one is sent."""
+        """The next stage: only what changed since the last one is sent.
+
+        A worker that died (not one that hung) is replaced once: the model is loaded into a
+        new one with every stage row so far, and the stage is asked again, so one lost child
+        does not cost the part its answer. A hung stage is not repeated (it would take its
+        time again); the next stage reopens the session.
+        """
         started = time.perf_counter()
         empty = np.zeros(task.part.cols.size, dtype=np.bool_)
-        new_rows = [
-            (
-                np.flatnonzero(row.coeffs).astype(np.int32),
-                row.coeffs[row.coeffs != 0].astype(np.float64),
-                float(row.lower),
-            )
-            for row in task.stage_rows[self.rows_sent :]
-        ]
-        must = np.fromiter(task.must_place - self.must_sent, dtype=np.int64)
-        stage = {
-            "objective": task.objective.astype(np.float64),
-            "maximize": task.maximize,
-            "new_rows": new_rows,
-            "must_place": np.searchsorted(self.requests, must).astype(np.int32),
-            "hint": task.hint,
-            "time_limit": max(task.time_limit, 0.05),
-            "rel_gap": task.rel_gap,
-            "seed": self.stage,
-            "bound_elsewhere": len(self.workers) > 1,
-        }
-        messages = [("stage", stage), ("bound", stage)][: len(self.workers)]
-        try:
-            answers = self._exchange(messages, task.time_limit + GRACE)
-        except WorkerError as exc:
-            hung = "no answer" in str(exc)
-            status = StageStatus.NO_SOLUTION if hung else StageStatus.ERROR
-            return StageResult(status, empty, 0, math.nan, time.perf_counter() - started, str(exc))
+        for attempt in range(2):
+            try:
+                if not self.workers:
+                    self._open()
+                answers = self._exchange(self._messages(task), task.time_limit + GRACE)
+                break
+            except WorkerError as exc:
+                hung = "no answer" in str(exc)
+                if hung or attempt == 1:
+                    status = StageStatus.NO_SOLUTION if hung else StageStatus.ERROR
+                    seconds = time.perf_counter() - started
+                    return StageResult(status, empty, 0, math.nan, seconds, str(exc))
         self.rows_sent = len(task.stage_rows)
         self.must_sent = task.must_place
         self.stage += 1
@@ -199,6 +199,30 @@ class HighsSession:
             status = StageStatus.OPTIMAL
         return StageResult(status, x, objective, bound, seconds)
 
+    def _messages(self, task: StageTask) -> list[tuple[Any, ...]]:
+        """The stage's message to each worker: what changed since the model they hold."""
+        new_rows = [
+            (
+                np.flatnonzero(row.coeffs).astype(np.int32),
+                row.coeffs[row.coeffs != 0].astype(np.float64),
+                float(row.lower),
+            )
+            for row in task.stage_rows[self.rows_sent :]
+        ]
+        must = np.fromiter(task.must_place - self.must_sent, dtype=np.int64)
+        stage = {
+            "objective": task.objective.astype(np.float64),
+            "maximize": task.maximize,
+            "new_rows": new_rows,
+            "must_place": np.searchsorted(self.requests, must).astype(np.int32),
+            "hint": task.hint,
+            "time_limit": max(task.time_limit, 0.05),
+            "rel_gap": task.rel_gap,
+            "seed": self.stage,
+            "bound_elsewhere": len(self.workers) > 1,
+        }
+        return [("stage", stage), ("bound", stage)][: len(self.workers)]
+
     def close(self) -> None:
         """Give the workers back to the pool."""
         for worker in self.workers:
@@ -208,8 +232,6 @@ class HighsSession:
     def _exchange(self, messages: list[tuple[Any, ...]], timeout: float) -> list[Any]:
         """One message to each worker, then every answer; on a failure every worker of the
         session is ended (a half-updated model must not be reused)."""
-        if len(messages) != len(self.workers):
-            raise WorkerError("the HiGHS workers of this part have already failed")
         try:
             for worker, message in zip(self.workers, messages, strict=True):
                 worker.post(message)
