@@ -9,6 +9,7 @@ import time
 from datetime import date
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -32,7 +33,8 @@ from matcher.domain import (
 )
 from matcher.matching import backend_named, build_problem, solve_part, whole
 from matcher.matching.backends import highs_process
-from matcher.matching.backends.base import StageResult, StageTask
+from matcher.matching.backends.base import StageResult, StageStatus, StageTask
+from matcher.matching.formulation import Part
 from tests.matching.oracle import optimum
 from tests.matching.test_oracle import oracle_rounds
 from tests.profiles import examples
@@ -202,6 +204,35 @@ def test_a_worker_that_dies_between_stages_is_replaced_and_the_part_keeps_its_op
     monkeypatch.setattr(highs_process.HighsSession, "solve", solve_then_kill)
     assert _stage_values(round_, "highs") == first
     assert killed
+
+
+def test_an_error_between_a_stage_and_its_answer_leaves_no_stale_answer_in_the_pool(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    round_ = _offset_round()
+    first = _stage_values(round_, "highs")
+    answer = highs_process.Worker.answer
+    calls: list[float] = []
+
+    def fail_at_the_first_stage(worker: highs_process.Worker, timeout: float) -> object:
+        calls.append(timeout)
+        if len(calls) == 2:  # the first answer is the model's load, the second a stage's
+            raise OverflowError("timestamp out of range")
+        return answer(worker, timeout)
+
+    monkeypatch.setattr(highs_process.Worker, "answer", fail_at_the_first_stage)
+    with pytest.raises(OverflowError):
+        _stage_values(round_, "highs")
+    monkeypatch.setattr(highs_process.Worker, "answer", answer)
+    assert _stage_values(round_, "highs") == first  # the next part reads its own answers
+
+
+def test_a_round_without_pairs_is_decided_without_a_solver() -> None:
+    problem = build_problem(_offset_round())
+    empty = Part(np.asarray([], dtype=np.int64), ())
+    solution = solve_part(problem, empty, backend_named("highs"), time.perf_counter() + 60)
+    assert solution.status is StageStatus.OPTIMAL
+    assert solution.chosen.size == 0
 
 
 @settings(

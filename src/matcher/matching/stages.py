@@ -67,11 +67,15 @@ def stage_objectives(problem: MatchingProblem, part: Part) -> list[tuple[str, np
 
 
 def solve_single(problem: MatchingProblem, part: Part) -> PartSolution | None:
-    """Decide a part of one request without a solver: the best pair that fits on its own.
+    """Decide a part of one request (or none) without a solver: the best pair that fits on
+    its own.
 
     Exact because nothing else competes for the rows this request touches. Returns None when
-    the part has more than one request.
+    the part has more than one request. A part without pairs has nothing to decide (a solver
+    would call its model empty, and HiGHS answers that as a failure).
     """
+    if part.cols.size == 0:
+        return PartSolution(np.asarray([], dtype=np.int64), (), StageStatus.OPTIMAL)
     if np.unique(problem.pair_request[part.cols]).size != 1:
         return None
     rows = part.rows.tocoo()

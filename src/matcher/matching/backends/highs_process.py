@@ -30,6 +30,7 @@ from matcher.matching.problem import MatchingProblem
 
 GRACE = 5.0  # seconds past a stage's limit before its worker counts as hung
 LOAD_SECONDS = 60.0  # a worker that takes longer to read a model counts as hung
+MAX_WAIT = 86_400.0  # select() refuses a far-off timeout (a run "without" a limit): a day
 ABSOLUTE_GAP = 0.999  # objectives are integers: a gap below one is a proof
 _POOL: list["Worker"] = []
 _POOL_LOCK = threading.Lock()
@@ -62,7 +63,7 @@ class Worker:
         """The answer to the last message, waiting up to ``timeout`` seconds."""
         stdout = cast(IO[bytes], self.process.stdout)
         try:
-            ready, _, _ = select.select([stdout], [], [], timeout)
+            ready, _, _ = select.select([stdout], [], [], min(timeout, MAX_WAIT))
             if not ready:
                 raise WorkerError(f"the HiGHS worker gave no answer within {timeout:.0f} s")
             kind, answer = receive(stdout)
@@ -236,7 +237,10 @@ class HighsSession:
             for worker, message in zip(self.workers, messages, strict=True):
                 worker.post(message)
             return [worker.answer(timeout) for worker in self.workers]
-        except WorkerError:
+        except BaseException:
+            # Whatever broke the exchange (a hung or dead child, or an error on this side
+            # between a message and its answer), a worker may still owe an answer: one put
+            # back in the pool would hand that stale answer to the next part.
             for worker in self.workers:
                 worker.kill()
             self.workers = []
