@@ -45,19 +45,23 @@ def measure(url: str, workers: int, time_limit: float) -> dict[str, Any]:
     """Run one batch; wall seconds, peak resident MB of the process tree, and its summary."""
     command = [sys.executable, "-c", CLI, "batch", "--db", url, "--date", "2026-11-23"]
     command += ["--workers", str(workers), "--time-limit", str(time_limit), "--json"]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    root = psutil.Process(process.pid)
-    peak = 0
-    while process.poll() is None:
-        try:
-            tree = [root, *root.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-        except psutil.Error:
-            pass
-        time.sleep(0.2)
-    seconds = time.perf_counter() - started
-    output = process.stdout.read() if process.stdout else b""
+    # The summary goes to a file, not a pipe: a pipe read only after the run ends blocks the
+    # batch once its JSON outgrows the pipe's buffer (64 KB; 30,000 requests did).
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
+        root = psutil.Process(process.pid)
+        peak = 0
+        while process.poll() is None:
+            try:
+                tree = [root, *root.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.2)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        output = out.read()
     if process.returncode != 0:
         raise RuntimeError(f"matcher batch exited with {process.returncode}")
     summary: dict[str, Any] = json.loads(output)

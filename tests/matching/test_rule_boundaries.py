@@ -158,6 +158,21 @@ def test_a_team_budget_holds_a_match_that_spends_it_exactly(amount: str, fits: b
     assert placed(round_) == ({("R1", "P1")} if fits else set())
 
 
+@pytest.mark.parametrize(("amount", "fits"), [("240", True), ("239.99", False)])
+def test_a_budget_that_a_dearer_pair_would_overspend_still_holds_one_that_spends_it_exactly(
+    amount: str, fits: bool
+) -> None:
+    # P2's EUR 70 (280 a week) could overspend the budget, so its row stays in the model and
+    # the one-request part is decided on that row: P1's 240 fills it exactly and fits.
+    round_ = one_request(
+        providers=[provider("P1"), provider("P2")],
+        bids=[bid("R1", "P1", "60"), bid("R1", "P2", "70")],
+        capacity_rows=[capacity("P1", "10"), capacity("P2", "10")],
+        budgets=[budget(amount)],
+    )
+    assert placed(round_) == ({("R1", "P1")} if fits else set())
+
+
 @pytest.mark.parametrize(("amount", "fits"), [("60", True), ("59.99", False)])
 def test_an_output_funded_match_costs_its_tariff_against_the_budget(
     amount: str, fits: bool
