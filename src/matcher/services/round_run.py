@@ -34,11 +34,10 @@ from matcher.matching import (
     proposals_of,
     unplaced_of,
 )
+from matcher.services.match_defaults import DEFAULT_CHANGES
 from matcher.services.rounds import load_current_round
 from matcher.services.session_overrides import applicable, inadmissible_pins
 
-# Unplaced requests searched for the cheapest change that would place them.
-DEFAULT_CHANGES = 10
 # At most this many pairs: the round is small enough to search the changes at once.
 SMALL_ROUND_PAIRS = 2000
 SOLVED = ("optimal", "feasible")
