@@ -35,6 +35,7 @@ from matcher.matching import backend_named, build_problem, solve_part, whole
 from matcher.matching.backends import highs_process
 from matcher.matching.backends.base import StageResult, StageStatus, StageTask
 from matcher.matching.formulation import Part
+from matcher.matching.greedy import fits
 from tests.matching.oracle import optimum
 from tests.matching.test_oracle import oracle_rounds
 from tests.profiles import examples
@@ -233,6 +234,24 @@ def test_a_round_without_pairs_is_decided_without_a_solver() -> None:
     solution = solve_part(problem, empty, backend_named("highs"), time.perf_counter() + 60)
     assert solution.status is StageStatus.OPTIMAL
     assert solution.chosen.size == 0
+
+
+def test_a_part_reached_after_the_deadline_keeps_its_greedy_start_without_a_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_worker() -> None:
+        raise AssertionError("a HiGHS worker was started after the deadline")
+
+    monkeypatch.setattr(highs_process, "Worker", no_worker)
+    monkeypatch.setattr(highs_process, "_POOL", [])
+    problem = build_problem(_offset_round())
+    part = whole(problem)
+    solution = solve_part(problem, part, backend_named("highs"), time.perf_counter() - 1)
+    chosen = np.isin(part.cols, solution.chosen)
+    assert chosen.any()
+    assert fits(problem, part, chosen)
+    assert solution.stages
+    assert all(s.objective <= s.bound for s in solution.stages[:-1])
 
 
 @settings(

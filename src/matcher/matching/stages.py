@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from matcher.matching.backends.base import (
     Backend,
+    NoTimeLeft,
     PartSolver,
     StageResult,
     StageRow,
@@ -107,7 +108,9 @@ def solve_part(
     if single is not None:
         return single
     try:
-        session = open_part(backend, problem, part)
+        session = (
+            NoTimeLeft() if deadline <= time.perf_counter() else open_part(backend, problem, part)
+        )
     except RuntimeError as exc:  # the solver could not start: the part has no answer
         return PartSolution(np.asarray([], dtype=np.int64), (), StageStatus.ERROR, str(exc))
     try:
