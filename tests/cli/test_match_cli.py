@@ -18,6 +18,7 @@ from matcher.matching.engine import match_round
 from matcher.services import rounds
 from matcher.services.match_output import ASSIGNMENT_COLUMNS, SUMMARY_KEYS, UNASSIGNED_COLUMNS
 from tests.actors import STEWARD
+from tests.data.roundfiles import copy_tiny, set_cell
 from tests.paths import TINY
 from tests.services.small_rounds import (
     OPTIMAL_COST,
@@ -244,6 +245,26 @@ def test_recommend_an_unknown_request_exits_1(small: Path) -> None:
     result = matcher("recommend", "R99", str(small))
     assert result.exit_code == 1
     assert "R99" in result.stderr
+
+
+def test_an_error_only_in_history_stops_match_and_import_but_not_recommend(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    """Recommend does not read history.csv (services.recommend): it ranks as on the clean
+    round, while match and import check the whole round and refuse it."""
+    bad = copy_tiny(tmp_path)
+    set_cell(bad, "history.csv", 2, "units", "lots")
+
+    ranked = matcher("recommend", "R001", str(bad), "--json")
+    assert ranked.exit_code == 0, ranked.output
+    assert ranked.stdout == matcher("recommend", "R001", str(TINY), "--json").stdout
+    matched = matcher("match", str(bad), "--out", str(tmp_path / "out"))
+    assert matched.exit_code == 1
+    assert "history.csv" in matched.stderr
+    assert matcher("db", "init", "--db", sqlite_url).exit_code == 0
+    imported = matcher("import", str(bad), "--db", sqlite_url)
+    assert imported.exit_code == 1
+    assert "history.csv" in imported.stderr
 
 
 def test_match_counts_its_deadline_from_the_command_start(

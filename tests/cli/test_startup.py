@@ -23,7 +23,7 @@ from matcher.services.match_defaults import DEFAULT_CHANGES
 from matcher.services.round_run import ChangeSearch
 from tests.paths import ROOT, TINY
 
-# The command runs as `matcher ARGS`; the loaded packages come back as the last stderr line.
+# The command runs as `matcher ARGS`; the loaded modules come back as the last stderr line.
 PROBE = """
 import json, sys
 from matcher.cli.main import app
@@ -31,8 +31,8 @@ try:
     app(sys.argv[1:], prog_name="matcher")
 except SystemExit as stop:
     code = stop.code
-loaded = sorted({name.split(".")[0] for name, module in sys.modules.items() if module})
-print(json.dumps({"exit": code, "packages": loaded}), file=sys.stderr)
+loaded = sorted(name for name, module in sys.modules.items() if module)
+print(json.dumps({"exit": code, "modules": loaded}), file=sys.stderr)
 """
 # Solvers, Dask, the forecasting and simulation libraries, the app: no command here uses them.
 NEVER = {"ortools", "pulp", "highspy", "dask", "distributed", "statsmodels", "simpy", "streamlit"}
@@ -41,11 +41,14 @@ NOT_FOR_HELP = NEVER | {"pandas", "sqlalchemy", "alembic", "numpy", "scipy", "op
 # Ranking one request of a round directory reads its CSV files (no openpyxl) and builds its
 # pairs (NumPy, SciPy); it solves nothing and touches the database only with --db.
 NOT_FOR_RECOMMEND = NEVER | {"pandas", "sqlalchemy", "alembic", "argon2", "psycopg", "openpyxl"}
+# Nor the engine (which recommend and the explanations name only as a type) and the
+# decomposition's graph search it brings.
+MODULES_NOT_FOR_RECOMMEND = {"matcher.matching.engine", "scipy.sparse.csgraph"}
 _ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "100"}
 
 
-def packages_loaded_by(*args: str) -> tuple[int, set[str]]:
-    """The exit code of `matcher ARGS` in a fresh interpreter, and the packages it loaded."""
+def modules_loaded_by(*args: str) -> tuple[int, set[str]]:
+    """The exit code of `matcher ARGS` in a fresh interpreter, and the modules it loaded."""
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
         capture_output=True,
@@ -56,7 +59,14 @@ def packages_loaded_by(*args: str) -> tuple[int, set[str]]:
         check=False,
     )
     report: dict[str, Any] = json.loads(done.stderr.strip().splitlines()[-1])
-    return report["exit"], set(report["packages"])
+    return report["exit"], set(report["modules"])
+
+
+def packages_loaded_by(*args: str) -> tuple[int, set[str]]:
+    """The exit code of `matcher ARGS` in a fresh interpreter, and the top-level packages of
+    the modules it loaded."""
+    code, modules = modules_loaded_by(*args)
+    return code, {name.split(".")[0] for name in modules}
 
 
 @pytest.mark.parametrize(
@@ -74,11 +84,14 @@ def test_help_loads_no_solver_dask_pandas_or_database(args: tuple[str, ...]) -> 
 
 @pytest.mark.parametrize("extra", [(), ("--json",)], ids=["table", "json"])
 def test_recommend_reads_and_ranks_without_a_solver(extra: tuple[str, ...]) -> None:
-    code, packages = packages_loaded_by("recommend", "R001", str(TINY), *extra)
+    code, modules = modules_loaded_by("recommend", "R001", str(TINY), *extra)
+    packages = {name.split(".")[0] for name in modules}
 
     assert code == 0
     assert {"numpy", "pydantic"} <= packages  # it did read the round and rank it
+    assert "matcher.matching.recommend" in modules
     assert packages & NOT_FOR_RECOMMEND == set()
+    assert modules & MODULES_NOT_FOR_RECOMMEND == set()
 
 
 def test_the_default_number_of_change_searches_is_the_services_one() -> None:

@@ -25,6 +25,7 @@ def recommend(
 
     Instant: nothing is solved. Room left counts the running awards; admissible providers
     come first, best first, then the providers that bid but are not admissible, and why.
+    history.csv is not read (ranking never uses it): match and import check it.
     Exit codes: 0 done; 1 the round or the database has errors, or the request is not open
     in it; 2 the command was called wrongly.
     """

@@ -26,6 +26,11 @@ Decisions:
 - A formula cell in a workbook is an error, and its row is not read further: its value is
   whatever Excel last computed, or nothing.
 - A value repeated in a message is cut short and its invisible characters shown as codes.
+- A caller that never uses an optional table may skip it (``skip``): its file or sheet is not
+  read or checked, and the round holds None for it, as if the round had none. Recommend skips
+  history.csv (ranking never uses it); every other caller reads the whole round. A required
+  table can never be skipped. A round read with a skip is for its caller only: it is not
+  stored or written back, since it lacks a table the source has.
 """
 
 from dataclasses import dataclass
@@ -59,15 +64,22 @@ class ReadResult:
     warnings: tuple[Issue, ...]
 
 
-def read_round(path: Path) -> ReadResult:
-    """Read and check the round at path; raise RoundImportError listing every error."""
+def read_round(path: Path, skip: frozenset[str] = frozenset()) -> ReadResult:
+    """Read and check the round at path; raise RoundImportError listing every error.
+
+    skip names optional tables left unread (None in the round); naming a required or an
+    unknown table is a ValueError, since a round without it is no round.
+    """
     path = Path(path)
+    _check_skip(skip)
     issues: list[Issue] = []
-    raw_tables, unreadable, policy = _sources(path, issues)
+    raw_tables, unreadable, policy = _sources(path, issues, skip)
     tables: dict[str, list[tuple[int, Entity]]] = {}
     labels: dict[str, str] = {}
     incomplete: set[str] = set(unreadable)
     for spec in TABLES:
+        if spec.name in skip:
+            continue
         raw = raw_tables.get(spec.name)
         if raw is None:
             if spec.required and spec.name not in unreadable:
@@ -94,10 +106,18 @@ def read_round(path: Path) -> ReadResult:
     return ReadResult(round_, tuple(i for i in issues if i.severity is Severity.WARNING))
 
 
+def _check_skip(skip: frozenset[str]) -> None:
+    """Refuse to skip a table the round cannot do without, or one that does not exist."""
+    optional = {spec.name for spec in TABLES if not spec.required}
+    if wrong := sorted(set(skip) - optional):
+        names = ", ".join(sorted(optional))
+        raise ValueError(f"only optional tables can be skipped ({names}), not {wrong}")
+
+
 def _sources(
-    path: Path, issues: list[Issue]
+    path: Path, issues: list[Issue], skip: frozenset[str]
 ) -> tuple[dict[str, RawTable], set[str], Policy | None]:
-    """The raw tables, the tables present but unreadable, and the policy (None if absent)."""
+    """The raw tables (none of skip), the tables present but unreadable, and the policy."""
     tables: dict[str, RawTable] = {}
     unreadable: set[str] = set()
     if not path.exists():
@@ -112,8 +132,8 @@ def _sources(
             sheets = workbook_sheets(path)
         except SourceError as exc:
             issues.append(exc.issue)
-            return tables, {t.name for t in TABLES}, None
-        wanted = {t.name for t in TABLES} | {"policy"}
+            return tables, {t.name for t in TABLES} - skip, None
+        wanted = ({t.name for t in TABLES} - skip) | {"policy"}
         for name, found in sheets.items():
             if name in wanted and len(found) > 1:
                 issues.append(_two_sheets(path, name, found))
@@ -127,7 +147,7 @@ def _sources(
         return tables, unreadable, policy
     for spec in TABLES:
         file = path / spec.filename
-        if file.exists():
+        if spec.name not in skip and file.exists():
             try:
                 tables[spec.name] = read_csv(file)
             except SourceError as exc:

@@ -6,15 +6,20 @@ the lookups are built once per outcome and a national round stays linear.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
 from matcher.domain import Request, Round
-from matcher.matching.engine import MatchOutcome
 from matcher.matching.problem import MatchingProblem, Rejection, RejectReason
 from matcher.matching.room import URGENCY_NAMES, Room, describe_use
+
+# For the type only: recommend imports this module's codes, and the engine would bring the
+# decomposition (scipy.sparse.csgraph) that ranking never uses.
+if TYPE_CHECKING:
+    from matcher.matching.engine import MatchOutcome
 
 REASON_CODES = (
     "no_admissible_bid",
@@ -62,7 +67,7 @@ class Context:
     """
 
     round_: Round
-    outcome: MatchOutcome
+    outcome: "MatchOutcome"
     room: Room
     placed_pair: dict[int, int]
     pairs_of: dict[int, list[int]]
@@ -77,7 +82,7 @@ class Context:
     words: dict[int, str] = field(default_factory=dict)  # describe_use of each row, once
 
     @classmethod
-    def of(cls, round_: Round, outcome: MatchOutcome) -> "Context":
+    def of(cls, round_: Round, outcome: "MatchOutcome") -> "Context":
         problem = outcome.problem
         request_of = problem.pair_request.astype(np.int64)
         order = np.argsort(request_of, kind="stable")

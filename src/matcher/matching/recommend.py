@@ -9,16 +9,21 @@ after the other requests' chosen matches; a page can call this on every click.
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from matcher.domain import ALL_INTERVENTIONS, Request, Round
 from matcher.domain.money import to_cents
 from matcher.matching.build import active_awards, build_problem, round_date_of
-from matcher.matching.engine import MatchOutcome
 from matcher.matching.explain_context import ORDINALS, REJECT_CODE
 from matcher.matching.problem import UNIT_SCALE, MatchingProblem, units_of
 from matcher.matching.room import euros, intervention_unit_words, volume
+
+# For the type only: the engine brings the decomposition (scipy.sparse.csgraph), which
+# ranking a round (`matcher recommend`) never uses.
+if TYPE_CHECKING:
+    from matcher.matching.engine import MatchOutcome
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ class Recommendation:
 
 
 def recommend(
-    round_: Round, request_id: str, outcome: MatchOutcome | None = None
+    round_: Round, request_id: str, outcome: "MatchOutcome | None" = None
 ) -> list[Recommendation]:
     """Every candidate provider of one request, admissible ones first, best objective first."""
     request = next((r for r in round_.requests if r.request_id == request_id), None)

@@ -5,6 +5,10 @@ checked like an import, or the stored round), its pairs are built and ranked by
 ``matcher.matching.recommend``. It lives apart from ``services.matching`` (which imports the
 whole round run) and loads the database layer only for a stored round: ranking a round
 directory waits for neither.
+
+Decision: recommend reads the tables it ranks on, not history.csv (the forecasting history,
+two thirds of the demo's rows): an error in history.csv does not stop a ranking, while
+``matcher match`` and ``matcher import`` still check the whole round.
 """
 
 from pathlib import Path
@@ -14,6 +18,9 @@ from matcher.data.reader import read_round
 from matcher.domain import Round
 from matcher.domain.money import euro_amount
 from matcher.matching import Recommendation, recommend
+
+# Optional tables that ranking never uses, left unread (data.reader's skip).
+NOT_RANKED_ON = frozenset({"history"})
 
 
 class NoRecommendationError(Exception):
@@ -32,11 +39,15 @@ def recommend_for(
     """Ranked providers for one request of the round in path, else of the stored round.
 
     No solve: the request's admissible providers are ranked by the last stage's objective,
-    with the room left after running awards (``matcher.matching.recommend``). Raises
+    with the room left after running awards (``matcher.matching.recommend``). A round
+    directory or workbook is read without its history (NOT_RANKED_ON). Raises
     RoundImportError for a round with errors, NoRecommendationError when there is nothing
     to rank.
     """
-    round_ = read_round(Path(path)).round if path is not None else _stored_round(db)
+    if path is not None:
+        round_ = read_round(Path(path), skip=NOT_RANKED_ON).round
+    else:
+        round_ = _stored_round(db)
     try:
         return recommend(round_, request_id)
     except ValueError as exc:
