@@ -181,7 +181,7 @@ def _run_stages(
         if result.status is StageStatus.FEASIBLE:
             status = StageStatus.FEASIBLE
         record = StageRecord(name, result.status, result.objective, result.bound, result.seconds)
-        records.append(with_trivial_bound(problem, part, record))
+        records.append(with_trivial_bound(problem, part, record, must_place))
         x = result.x
     assert x is not None
     return PartSolution(part.cols[x].astype(np.int64), tuple(records), status)
@@ -232,13 +232,21 @@ def _whole_class(
     return int(problem.weight[members].sum()), frozenset(members.tolist())
 
 
-def with_trivial_bound(problem: MatchingProblem, part: Part, record: StageRecord) -> StageRecord:
+def with_trivial_bound(
+    problem: MatchingProblem,
+    part: Part,
+    record: StageRecord,
+    must_place: frozenset[int] = frozenset(),
+) -> StageRecord:
     """The record with the tighter of the solver's bound and a trivial one (one rule, every face).
 
     A stage that ran out of time may come back without a bound (NaN), or with one that says
     nothing (HiGHS reports about 1e20 before its first LP). Both are valid bounds, so the
     tighter one is kept: every request of the class placed (a placement stage), or each
-    request at its cheapest pair or unplaced, whichever is lower (the cost stage).
+    request at its cheapest pair or unplaced, whichever is lower (the cost stage). A request
+    of ``must_place`` (its class was placed whole, so the stage's model holds it placed) counts
+    at its cheapest pair: leaving it unplaced is not a solution of the stage, and counting it
+    at 0 made the trivial bound of a part where every request is placed read 0.
     """
     requests, local = np.unique(problem.pair_request[part.cols], return_inverse=True)
     if record.name in CLASS_STAGES:
@@ -246,8 +254,9 @@ def with_trivial_bound(problem: MatchingProblem, part: Part, record: StageRecord
         trivial = float(problem.weight[requests][problem.urgency_rank[requests] == k].sum())
         bound = trivial if not math.isfinite(record.bound) else min(record.bound, trivial)
     else:
-        cheapest = np.zeros(requests.size, dtype=np.int64)
-        np.minimum.at(cheapest, local, problem.pair_objective[part.cols])
-        trivial = float(cheapest.sum())
+        cheapest = np.full(requests.size, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(cheapest, local, problem.pair_objective[part.cols].astype(np.int64))
+        placed = np.isin(requests, np.fromiter(must_place, dtype=np.int64, count=len(must_place)))
+        trivial = float(np.where(placed, cheapest, np.minimum(cheapest, 0)).sum())
         bound = trivial if not math.isfinite(record.bound) else max(record.bound, trivial)
     return replace(record, bound=bound)

@@ -1,0 +1,61 @@
+"""The trivial bound of the cost stage: what a stage gets when its solver stops without one."""
+
+import math
+
+import numpy as np
+
+from matcher.matching.backends.base import StageResult, StageStatus, StageTask
+from matcher.matching.build import build_problem
+from matcher.matching.engine import solve_problem
+from matcher.matching.formulation import whole
+from matcher.matching.problem import MatchingProblem
+from matcher.matching.stages import COST_STAGE, StageRecord, solve_part, with_trivial_bound
+from tests.matching.handmade import make_round, request
+
+# R1 may go to PA (EUR 40) or PB (EUR 55), R2 only to PA (EUR 60); PA has room for one.
+ROUND = make_round(
+    [request("R1"), request("R2")],
+    [("R1", "PA", "40"), ("R1", "PB", "55"), ("R2", "PA", "60")],
+    {"PA": "1", "PB": "1"},
+)
+
+
+class NoBound:
+    """A backend whose every stage stops at its start without a bound (as HiGHS may when
+    its share of the time runs out before the root LP)."""
+
+    name = "no-bound"
+
+    def solve(self, task: StageTask) -> StageResult:
+        assert task.hint is not None
+        value = int(task.objective[task.hint].sum())
+        return StageResult(StageStatus.FEASIBLE, task.hint, value, math.nan, 0.0)
+
+
+def cheapest(problem: MatchingProblem, rid: str) -> int:
+    """The lowest cost-stage coefficient among the request's pairs."""
+    r = problem.request_ids.index(rid)
+    return int(problem.pair_objective[problem.pair_request == r].min())
+
+
+def test_a_request_that_must_be_placed_counts_at_its_cheapest_pair() -> None:
+    problem = build_problem(ROUND)
+    none = StageRecord(COST_STAGE, StageStatus.FEASIBLE, 10_000, math.nan, 1.0)
+    r1 = problem.request_ids.index("R1")
+    assert with_trivial_bound(problem, whole(problem), none).bound == 0
+    bound = with_trivial_bound(problem, whole(problem), none, frozenset({r1})).bound
+    assert bound == cheapest(problem, "R1")
+
+
+def test_the_bound_of_a_stage_stopped_without_one_holds_the_placed_requests() -> None:
+    problem = build_problem(ROUND)
+    solution = solve_part(problem, whole(problem), NoBound(), deadline=math.inf)
+    cost = next(r for r in solution.stages if r.name == COST_STAGE)
+    # The place_normal stage placed both (R1 at PB, R2 at PA), so the cost stage holds both
+    # placed: its bound is each at its cheapest pair, not 0 ...
+    assert cost.bound == cheapest(problem, "R1") + cheapest(problem, "R2")
+    # ... and still a true bound: no better than the proven optimum.
+    optimum = solve_problem(problem, time_limit=60)
+    assert optimum.status == "optimal"
+    assert cost.bound <= optimum.objective_cents
+    assert np.unique(problem.pair_request[solution.chosen]).size == 2
