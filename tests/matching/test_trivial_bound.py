@@ -12,11 +12,11 @@ from matcher.matching.problem import MatchingProblem
 from matcher.matching.stages import COST_STAGE, StageRecord, solve_part, with_trivial_bound
 from tests.matching.handmade import make_round, request
 
-# R1 may go to PA (EUR 40) or PB (EUR 55), R2 only to PA (EUR 60); PA has room for one.
+# R1 may go to PA (EUR 60) or PB (EUR 75), R2 only to PA (EUR 80); PA has room for both.
 ROUND = make_round(
     [request("R1"), request("R2")],
-    [("R1", "PA", "40"), ("R1", "PB", "55"), ("R2", "PA", "60")],
-    {"PA": "1", "PB": "1"},
+    [("R1", "PA", "60"), ("R1", "PB", "75"), ("R2", "PA", "80")],
+    {"PA": "2", "PB": "1"},
 )
 
 
@@ -51,11 +51,29 @@ def test_the_bound_of_a_stage_stopped_without_one_holds_the_placed_requests() ->
     problem = build_problem(ROUND)
     solution = solve_part(problem, whole(problem), NoBound(), deadline=math.inf)
     cost = next(r for r in solution.stages if r.name == COST_STAGE)
-    # The place_normal stage placed both (R1 at PB, R2 at PA), so the cost stage holds both
-    # placed: its bound is each at its cheapest pair, not 0 ...
+    # The place_normal stage placed both, so the cost stage holds both placed: its bound is
+    # each at its cheapest pair, not 0 ...
     assert cost.bound == cheapest(problem, "R1") + cheapest(problem, "R2")
     # ... and still a true bound: no better than the proven optimum.
     optimum = solve_problem(problem, time_limit=60)
     assert optimum.status == "optimal"
     assert cost.bound <= optimum.objective_cents
     assert np.unique(problem.pair_request[solution.chosen]).size == 2
+
+
+def test_the_bound_prices_in_a_placement_stage_that_placed_part_of_its_class() -> None:
+    # PA has room for two of three: place_normal places two, and the cost stage keeps that
+    # as the row "points placed >= 2 requests' worth", not as equalities.
+    round_ = make_round(
+        [request("R1"), request("R2"), request("R3")],
+        [("R1", "PA", "60"), ("R2", "PA", "70"), ("R3", "PA", "80")],
+        {"PA": "2"},
+    )
+    problem = build_problem(round_)
+    solution = solve_part(problem, whole(problem), NoBound(), deadline=math.inf)
+    cost = next(r for r in solution.stages if r.name == COST_STAGE)
+    optimum = solve_problem(problem, time_limit=60)
+    assert optimum.status == "optimal"
+    # Two requests must be placed, so at least the two cheapest are paid (here: the optimum).
+    assert cost.bound == cheapest(problem, "R1") + cheapest(problem, "R2")
+    assert cost.bound == optimum.objective_cents
