@@ -3,14 +3,20 @@
 import math
 
 import numpy as np
+from hypothesis import HealthCheck, given, settings
 
+from matcher.domain import Round
 from matcher.matching.backends.base import StageResult, StageStatus, StageTask
+from matcher.matching.backends.highs_process import HighsBackend
 from matcher.matching.build import build_problem
+from matcher.matching.decompose import split
 from matcher.matching.engine import solve_problem
 from matcher.matching.formulation import whole
 from matcher.matching.problem import MatchingProblem
 from matcher.matching.stages import COST_STAGE, StageRecord, solve_part, with_trivial_bound
 from tests.matching.handmade import make_round, request
+from tests.matching.strategies import scarce_rounds
+from tests.profiles import examples
 
 # R1 may go to PA (EUR 60) or PB (EUR 75), R2 only to PA (EUR 80); PA has room for both.
 ROUND = make_round(
@@ -77,3 +83,19 @@ def test_the_bound_prices_in_a_placement_stage_that_placed_part_of_its_class() -
     # Two requests must be placed, so at least the two cheapest are paid (here: the optimum).
     assert cost.bound == cheapest(problem, "R1") + cheapest(problem, "R2")
     assert cost.bound == optimum.objective_cents
+
+
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scarce_rounds())
+def test_the_bound_without_a_solver_is_never_above_the_optimum(round_: Round) -> None:
+    # The stages kept at the greedy start are a relaxation of the optimum's (its placements
+    # are at least as many), so a true cost bound from them is at most the optimal cost.
+    problem = build_problem(round_)
+    optimum = solve_problem(problem, time_limit=60)
+    assert optimum.status == "optimal"
+    for part in split(problem):
+        solution = solve_part(problem, part, NoBound(), deadline=math.inf)
+        best = solve_part(problem, part, HighsBackend(), deadline=math.inf)
+        for record in solution.stages:
+            if record.name == COST_STAGE:
+                assert record.bound <= int(problem.pair_objective[best.chosen].sum())

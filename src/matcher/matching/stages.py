@@ -291,7 +291,7 @@ def cost_floor(
             continue
         ratio = cheapest[active] / weight[active]
         order = np.argsort(ratio)
-        reached = np.searchsorted(np.cumsum(weight[active][order]), row.lower)
+        reached = int(np.searchsorted(np.cumsum(weight[active][order]), row.lower))
         lam = max(float(ratio[order][min(reached, ratio.size - 1)]), 0.0)
         reduced -= lam * row.coeffs
         constant += lam * row.lower
