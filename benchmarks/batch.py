@@ -47,9 +47,9 @@ def measure(url: str, workers: int, time_limit: float) -> dict[str, Any]:
     command += ["--workers", str(workers), "--time-limit", str(time_limit), "--json"]
     # The summary goes to a file, not a pipe: a pipe read only after the run ends blocks the
     # batch once its JSON outgrows the pipe's buffer (64 KB; 30,000 requests did).
-    with tempfile.TemporaryFile() as out:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as log:
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(command, stdout=out, stderr=log)
         root = psutil.Process(process.pid)
         peak = 0
         while process.poll() is None:
@@ -62,10 +62,38 @@ def measure(url: str, workers: int, time_limit: float) -> dict[str, Any]:
         seconds = time.perf_counter() - started
         out.seek(0)
         output = out.read()
+        log.seek(0)
+        events = [json.loads(line) for line in log.read().splitlines() if line.startswith(b"{")]
     if process.returncode != 0:
         raise RuntimeError(f"matcher batch exited with {process.returncode}")
     summary: dict[str, Any] = json.loads(output)
-    return {"wall": seconds, "peak_mb": peak / 2**20, **summary}
+    parts = [e for e in events if e.get("event") == "part"]
+    return {"wall": seconds, "peak_mb": peak / 2**20, "parts": parts, **summary}
+
+
+def stage_gap(stage: dict[str, Any]) -> float:
+    """Relative gap of one stage of one part, as the engine's rule forms it (inf: no bound)."""
+    if stage["bound"] is None:
+        return float("inf")
+    bound, value = float(stage["bound"]), float(stage["objective"])
+    return abs(bound - value) / max(abs(value), 1.0)
+
+
+def worst_parts(parts: list[dict[str, Any]], n: int) -> list[str]:
+    """The n parts with the largest stage gap, one line each with every stage record."""
+    ranked = sorted(parts, key=lambda p: max(map(stage_gap, p["stages"]), default=0.0))
+    lines = []
+    for part in reversed(ranked[-n:] if n else []):
+        stages = "; ".join(
+            f"{s['name']} {s['status']} value {s['objective']} bound {s['bound']} "
+            f"gap {stage_gap(s):.4f} {s['seconds']:.1f} s"
+            for s in part["stages"]
+        )
+        lines.append(
+            f"  part {part['part']}: {part['n_requests']} requests, {part['n_pairs']} pairs, "
+            f"{part['seconds']:.1f} s, {part['status']}: {stages or 'no solver'}"
+        )
+    return lines
 
 
 def main() -> None:
@@ -73,6 +101,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 30_000, 100_000])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--time-limit", type=float, default=120.0)
+    parser.add_argument(
+        "--worst", type=int, default=0, help="print the N parts with the largest stage gap"
+    )
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="matcher-batch-") as scratch:
@@ -89,6 +120,8 @@ def main() -> None:
                     f"build {t['build']:.1f} s, solve {t['solve']:.1f} s",
                     flush=True,
                 )
+                for line in worst_parts(r["parts"], args.worst):
+                    print(line, flush=True)
     print(
         "\n| requests | workers | wall s | peak MB | load s | build s | solve s | parts | "
         "placed | status | gap |"

@@ -5,6 +5,7 @@ one more objective term: the same stages, bounds, totals and gap as ``matcher ma
 service (``matcher.services.batch``) loads, locks and writes around it.
 """
 
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -23,6 +24,7 @@ from matcher.matching import (
     MatchingProblem,
     MatchResult,
     MatchSettings,
+    StageRecord,
     StageTotal,
     build_problem,
     explain_outcome,
@@ -184,6 +186,7 @@ def run_batch(
                 "status": result.status.value,
                 "seconds": round(result.seconds, 3),
                 "worker": result.worker,
+                "stages": [stage_event(s) for s in result.stages],
                 "done": len(done),
                 "total": len(parts),
             }
@@ -202,6 +205,19 @@ def run_batch(
     explanation = explain_outcome(round_, as_match_outcome(outcome), find_changes=False)
     seconds["explain"] = time.perf_counter() - started
     return replace(outcome, explanation=explanation)
+
+
+def stage_event(record: StageRecord) -> dict[str, Any]:
+    """One stage of a part as the progress event carries it (None: no bound), so a run's
+    log shows which part and stage a gap comes from."""
+    bound = record.bound if math.isfinite(record.bound) else None
+    return {
+        "name": record.name,
+        "status": record.status.value,
+        "objective": record.objective,
+        "bound": bound,
+        "seconds": round(record.seconds, 3),
+    }
 
 
 def as_match_outcome(outcome: BatchOutcome) -> MatchResult:

@@ -184,7 +184,7 @@ def _run_stages(
         if result.status is StageStatus.FEASIBLE:
             status = StageStatus.FEASIBLE
         record = StageRecord(name, result.status, result.objective, result.bound, result.seconds)
-        records.append(with_trivial_bound(problem, part, record))
+        records.append(with_trivial_bound(problem, part, record, must_place, tuple(rows)))
         x = result.x
     assert x is not None
     return PartSolution(part.cols[x].astype(np.int64), tuple(records), status)
@@ -235,22 +235,77 @@ def _whole_class(
     return int(problem.weight[members].sum()), frozenset(members.tolist())
 
 
-def with_trivial_bound(problem: MatchingProblem, part: Part, record: StageRecord) -> StageRecord:
+def with_trivial_bound(
+    problem: MatchingProblem,
+    part: Part,
+    record: StageRecord,
+    must_place: frozenset[int] = frozenset(),
+    rows: tuple[StageRow, ...] = (),
+) -> StageRecord:
     """The record with the tighter of the solver's bound and a trivial one (one rule, every face).
 
     A stage that ran out of time may come back without a bound (NaN), or with one that says
     nothing (HiGHS reports about 1e20 before its first LP). Both are valid bounds, so the
-    tighter one is kept: every request of the class placed (a placement stage), or each
-    request at its cheapest pair or unplaced, whichever is lower (the cost stage).
+    tighter one is kept: every request of the class placed (a placement stage), or for the
+    cost stage ``cost_floor`` over the earlier stages' ``must_place`` and ``rows``.
     """
-    requests, local = np.unique(problem.pair_request[part.cols], return_inverse=True)
     if record.name in CLASS_STAGES:
+        requests = np.unique(problem.pair_request[part.cols])
         k = CLASS_STAGES.index(record.name)
         trivial = float(problem.weight[requests][problem.urgency_rank[requests] == k].sum())
         bound = trivial if not math.isfinite(record.bound) else min(record.bound, trivial)
     else:
-        cheapest = np.zeros(requests.size, dtype=np.int64)
-        np.minimum.at(cheapest, local, problem.pair_objective[part.cols])
-        trivial = float(cheapest.sum())
+        trivial = cost_floor(problem, part, must_place, rows)
         bound = trivial if not math.isfinite(record.bound) else max(record.bound, trivial)
     return replace(record, bound=bound)
+
+
+def cost_floor(
+    problem: MatchingProblem,
+    part: Part,
+    must_place: frozenset[int],
+    rows: tuple[StageRow, ...],
+) -> float:
+    """A true lower bound on the cost stage without a solver: the limit rows and pins dropped,
+    the stage rows ``coeffs x >= lower`` priced in with multipliers ``lam >= 0``:
+
+        L(lam) = sum_k lam_k lower_k
+                 + sum_r min(0 unless r is in must_place, min_a c[a] - sum_k lam_k coeffs_k[a])
+
+    (``a`` over the pairs of request ``r``).
+    Any ``lam >= 0`` gives a bound (a relaxation, then weak duality). Each ``lam_k`` is the
+    best for its row alone (the row's requests at their cheapest pair per point, in order,
+    until they reach ``lower_k``). Without rows and ``must_place`` it is each request at its
+    cheapest pair or unplaced, whichever is lower; with them, the bound of a part whose
+    earlier stages placed (nearly) every request is near the sum of their cheapest pairs
+    instead of 0, which is what an unbounded stage on a large part used to report.
+    """
+    requests, local = np.unique(problem.pair_request[part.cols], return_inverse=True)
+    cost = problem.pair_objective[part.cols].astype(np.float64)
+    cheapest = _per_request_min(cost, local, requests.size)
+    placed = np.isin(requests, np.fromiter(must_place, dtype=np.int64, count=len(must_place)))
+    reduced = cost.copy()
+    constant = 0.0
+    for row in rows:
+        weight = np.zeros(requests.size)
+        np.maximum.at(weight, local, row.coeffs.astype(np.float64))
+        active = (weight > 0) & ~placed
+        if not active.any() or row.lower <= 0:
+            continue
+        ratio = cheapest[active] / weight[active]
+        order = np.argsort(ratio)
+        reached = int(np.searchsorted(np.cumsum(weight[active][order]), row.lower))
+        lam = max(float(ratio[order][min(reached, ratio.size - 1)]), 0.0)
+        reduced -= lam * row.coeffs
+        constant += lam * row.lower
+    best = _per_request_min(reduced, local, requests.size)
+    total = constant + float(np.where(placed, best, np.minimum(best, 0.0)).sum())
+    return float(math.ceil(total - 1e-6))  # integer objective: round the bound up
+
+
+def _per_request_min(
+    values: npt.NDArray[np.float64], local: npt.NDArray[np.int64], n: int
+) -> npt.NDArray[np.float64]:
+    out = np.full(n, np.inf)
+    np.minimum.at(out, local, values)
+    return out
