@@ -144,7 +144,7 @@ def test_the_terms_are_named_alike_in_the_model_the_csv_and_the_regisseurs_words
     assert set(WORDS) == set(TERM_NAMES)
 
 
-def test_the_change_search_takes_no_longer_than_the_run_before_it() -> None:
+def test_the_change_search_takes_no_longer_than_the_solve_before_it() -> None:
     def after(seconds: float) -> RunDeadline:
         """A run that started ``seconds`` ago on a clock standing still."""
         return RunDeadline(0.0, clock=lambda: seconds)
@@ -157,5 +157,8 @@ def test_the_change_search_takes_no_longer_than_the_run_before_it() -> None:
     assert ChangeSearch().plan(8.0, after(7.0), 10)["change_seconds"] == 2.0  # a quarter
     late = ChangeSearch().plan(2.0, after(2.2), n_pairs=10)["deadline"]
     assert late.left() == pytest.approx((RUN_MARGIN - WRITE_SHARE) * 2.0 - 2.2)
+    # a run that read its round for 5 s and then solved for 3 s searches for 3 s, not 8
+    assert ChangeSearch().plan(60.0, after(8.0), 10, solved_for=3.0)["change_seconds"] == 3.0
+    assert ChangeSearch().plan(60.0, after(8.0), 10, solved_for=0.5)["change_seconds"] == 2.0
     unbounded = ChangeSearch(one_deadline=False).plan(2.0, after(2.2), n_pairs=10)
     assert (unbounded["change_seconds"], unbounded["deadline"]) == (60.0, None)
