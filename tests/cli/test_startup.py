@@ -39,11 +39,19 @@ NEVER = {"ortools", "pulp", "highspy", "dask", "distributed", "statsmodels", "si
 # Printing help needs Typer, Rich and the option types (enums, pydantic for the solver's).
 NOT_FOR_HELP = NEVER | {"pandas", "sqlalchemy", "alembic", "numpy", "scipy", "openpyxl", "argon2"}
 # Ranking one request of a round directory reads its CSV files (no openpyxl) and builds its
-# pairs (NumPy, SciPy); it solves nothing and touches the database only with --db.
-NOT_FOR_RECOMMEND = NEVER | {"pandas", "sqlalchemy", "alembic", "argon2", "psycopg", "openpyxl"}
-# Nor the engine (which recommend and the explanations name only as a type) and the
-# decomposition's graph search it brings.
-MODULES_NOT_FOR_RECOMMEND = {"matcher.matching.engine", "scipy.sparse.csgraph"}
+# pairs (NumPy); it solves nothing, builds no pair x row matrix (SciPy) and touches the
+# database only with --db.
+NOT_FOR_RECOMMEND = NEVER | {
+    "pandas",
+    "sqlalchemy",
+    "alembic",
+    "argon2",
+    "psycopg",
+    "openpyxl",
+    "scipy",
+}
+# Nor the engine (which recommend and the explanations name only as a type).
+MODULES_NOT_FOR_RECOMMEND = {"matcher.matching.engine"}
 _ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "100"}
 
 

@@ -10,12 +10,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
 from matcher.matching.terms import COST, SECONDARY_TERMS, TERMS
+
+# SciPy (0.15 s to import: its array-API layer loads every NumPy submodule) only where a
+# pair x row matrix is built: ranking one request (`matcher recommend`) never builds one.
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 IntArray = npt.NDArray[np.int64]
 
@@ -121,7 +126,7 @@ class MatchingProblem:
         return {term.name: int(self.pair_terms[term.name][a]) for term in TERMS}
 
     @cached_property
-    def pair_rows(self) -> sp.csr_matrix:
+    def pair_rows(self) -> "sp.csr_matrix":
         """Every pair x every limit row of the round (``pair_limit_matrix``), built once."""
         return pair_limit_matrix(np.arange(self.n_pairs, dtype=np.int64), self.limits)
 
@@ -168,13 +173,15 @@ class PinConflict:
     detail: str
 
 
-def pair_limit_matrix(cols: IntArray, limits: tuple[Limit, ...]) -> sp.csr_matrix:
+def pair_limit_matrix(cols: IntArray, limits: tuple[Limit, ...]) -> "sp.csr_matrix":
     """Pairs ``cols`` (sorted global indices) x ``limits``: each pair's coefficient in each
     row it is in; row ``j`` is pair ``cols[j]``, column ``k`` is ``limits[k]``.
 
     The one pair -> rows index (greedy fill, room, the single-request rule, explanations);
     pairs of a row outside ``cols`` are left out.
     """
+    import scipy.sparse as sp
+
     n = cols.size
     if n == 0 or not limits:
         return sp.csr_matrix((n, len(limits)), dtype=np.int64)

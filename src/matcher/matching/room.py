@@ -6,14 +6,18 @@ what the chosen pairs already use. Running awards are already out of ``rhs`` (bu
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
 from matcher.domain import ALL_INTERVENTIONS, Round, Unit
 from matcher.domain.money import euro_text
 from matcher.matching.problem import SHARE_SCALE, UNIT_SCALE, Limit, LimitKind, MatchingProblem
+
+# The matrix type only: recommend uses this module's words and loads no SciPy.
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 URGENCY_NAMES = ("crisis", "high", "normal")
 
@@ -41,7 +45,7 @@ class PairRows:
     """The rows of each pair as ``(row, coefficient)`` lists, read off the problem's one
     pair x limit index (``MatchingProblem.pair_rows``)."""
 
-    def __init__(self, matrix: sp.csr_matrix) -> None:
+    def __init__(self, matrix: "sp.csr_matrix") -> None:
         self.matrix = matrix
 
     def get(
