@@ -31,21 +31,28 @@ Decisions:
   history.csv (ranking never uses it); every other caller reads the whole round. A required
   table can never be skipped. A round read with a skip is for its caller only: it is not
   stored or written back, since it lacks a table the source has.
+- A caller that needs only some rows may choose them (``RowChoice``): per table, the rows
+  whose cells in named columns hold named values (``Wanted``), decided from the tables read
+  before it. Only those rows are converted and checked, the cross-file checks see only them,
+  and an error in a row left out is not reported (a header, a formula cell or an unreadable
+  file still is). Recommend reads one request's rows this way; like a skip, such a round
+  is for its caller only.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
 from matcher.data.cells import CellError, parse_date, parse_number, split_list
-from matcher.data.contract import POLICY_FILE, TABLES, Kind, TableSpec
+from matcher.data.contract import POLICY_FILE, TABLES, TABLES_BY_NAME, Kind, TableSpec
 from matcher.data.issues import Issue, RoundImportError, Severity
 from matcher.data.messages import plain_message
 from matcher.data.policy_reader import policy_from_sheet, policy_from_toml
-from matcher.data.references import Checker
+from matcher.data.references import Checker, Numbered
 from matcher.data.sources import RawTable, SourceError, read_csv, workbook_sheets
 from matcher.domain import Policy, Round
 from matcher.domain.entities import Entity
@@ -64,11 +71,32 @@ class ReadResult:
     warnings: tuple[Issue, ...]
 
 
-def read_round(path: Path, skip: frozenset[str] = frozenset()) -> ReadResult:
+# Per column, the values a row's cell (stripped, as an entity holds it) must be one of.
+# Rows a caller wants: those that match one of the alternatives, where a row matches when
+# its cell (stripped, as an entity holds it) in every named column is one of the values.
+Wanted = tuple[Mapping[str, frozenset[str]], ...]
+
+
+class RowChoice(Protocol):
+    """The rows of each table a caller needs, decided from the rows read before it."""
+
+    @property
+    def first(self) -> tuple[str, ...]:
+        """Tables read first, in this order (the others follow in contract order)."""
+
+    def rows(self, table: str, read: Mapping[str, tuple[Entity, ...]]) -> Wanted | None:
+        """The rows of table to read (Wanted); None for every row. ``read`` holds the
+        tables read so far."""
+
+
+def read_round(
+    path: Path, skip: frozenset[str] = frozenset(), choice: RowChoice | None = None
+) -> ReadResult:
     """Read and check the round at path; raise RoundImportError listing every error.
 
     skip names optional tables left unread (None in the round); naming a required or an
-    unknown table is a ValueError, since a round without it is no round.
+    unknown table is a ValueError, since a round without it is no round. choice, when
+    given, picks the rows read of each table (RowChoice).
     """
     path = Path(path)
     _check_skip(skip)
@@ -77,33 +105,47 @@ def read_round(path: Path, skip: frozenset[str] = frozenset()) -> ReadResult:
     tables: dict[str, list[tuple[int, Entity]]] = {}
     labels: dict[str, str] = {}
     incomplete: set[str] = set(unreadable)
-    for spec in TABLES:
+    # Findings are listed in contract order whatever the choice's order of reading.
+    found: dict[str, list[Issue]] = {}
+    for spec in _order(choice):
         if spec.name in skip:
             continue
+        table_issues: list[Issue] = []
+        found[spec.name] = table_issues
         raw = raw_tables.get(spec.name)
         if raw is None:
             if spec.required and spec.name not in unreadable:
                 where = path.name if path.is_file() else spec.filename
                 what = f"has no sheet '{spec.name}'" if path.is_file() else "is missing"
-                issues.append(Issue(where, f"{what}; every round needs {spec.filename}"))
+                table_issues.append(Issue(where, f"{what}; every round needs {spec.filename}"))
             continue
         labels[spec.name] = raw.label
-        errors_before = len(issues)
-        rows = _read_table(spec, raw, issues)
+        wanted = None
+        if choice is not None:
+            wanted = choice.rows(spec.name, {n: tuple(e for _, e in r) for n, r in tables.items()})
+        rows = _read_table(spec, raw, table_issues, wanted)
         if rows is None:
             incomplete.add(spec.name)
             continue
         tables[spec.name] = rows
-        if any(i.severity is Severity.ERROR for i in issues[errors_before:]):
+        if any(i.severity is Severity.ERROR for i in table_issues):
             incomplete.add(spec.name)
+    issues.extend(i for spec in TABLES for i in found.get(spec.name, ()))
+    in_order: dict[str, Numbered] = {s.name: tables[s.name] for s in TABLES if s.name in tables}
     as_of = policy.round_date if policy and policy.round_date else date.today()
-    issues.extend(Checker(dict(tables), labels, incomplete, as_of).run())
+    issues.extend(Checker(in_order, labels, incomplete, as_of).run())
     errors = [i for i in issues if i.severity is Severity.ERROR]
     if errors:
         raise RoundImportError(issues)
     content: dict[str, Any] = {name: tuple(e for _, e in rows) for name, rows in tables.items()}
     round_ = Round.model_validate({**content, "policy": policy})
     return ReadResult(round_, tuple(i for i in issues if i.severity is Severity.WARNING))
+
+
+def _order(choice: RowChoice | None) -> list[TableSpec]:
+    """The tables in the order they are read: the choice's first ones, then the others."""
+    first = [TABLES_BY_NAME[name] for name in choice.first] if choice is not None else []
+    return first + [spec for spec in TABLES if spec not in first]
 
 
 def _check_skip(skip: frozenset[str]) -> None:
@@ -173,9 +215,10 @@ def _two_sheets(path: Path, name: str, found: list[RawTable]) -> Issue:
 
 
 def _read_table(
-    spec: TableSpec, raw: RawTable, issues: list[Issue]
+    spec: TableSpec, raw: RawTable, issues: list[Issue], wanted: Wanted | None = None
 ) -> list[tuple[int, Entity]] | None:
-    """The rows of one table as entities; None when the header makes reading pointless."""
+    """The rows of one table as entities (only the wanted ones when given); None when the
+    header makes reading pointless."""
     issues.extend(raw.formula_issues())
     position: dict[str, int] = {}
     header_ok = True
@@ -200,7 +243,7 @@ def _read_table(
     entities: list[tuple[int, Entity]] = []
     with_formulas = {row for row, _ in raw.formulas}
     plan = _plan(spec, position)
-    for number, cells in raw.rows:
+    for number, cells in _wanted_rows(raw.rows, position, wanted):
         if number in with_formulas:
             continue  # refused above; the formula's value is unknown
         if len(cells) > width and "".join(cells[width:]).strip():
@@ -210,6 +253,29 @@ def _read_table(
         if entity is not None:
             entities.append((number, entity))
     return entities
+
+
+def _wanted_rows(
+    rows: list[tuple[int, list[str]]], position: dict[str, int], wanted: Wanted | None
+) -> list[tuple[int, list[str]]]:
+    """The rows that match one of the wanted alternatives (all when no choice). Cells are
+    compared stripped, as the entity will hold them, so a row left out could never have
+    become an entity with wanted values; a column the header lacks reads as empty."""
+    if wanted is None:
+        return rows
+    missing = -1  # the header lacks the column
+    tests = [[(position.get(c, missing), values) for c, values in each.items()] for each in wanted]
+    kept: list[tuple[int, list[str]]] = []
+    for number, cells in rows:  # plain loops: this runs over every row of the largest files
+        n_cells = len(cells)
+        for each in tests:
+            for index, values in each:
+                if (cells[index].strip() if 0 <= index < n_cells else "") not in values:
+                    break
+            else:
+                kept.append((number, cells))
+                break
+    return kept
 
 
 def _too_many_cells(raw: RawTable, cells: list[str], width: int) -> str:

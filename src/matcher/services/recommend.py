@@ -6,21 +6,76 @@ checked like an import, or the stored round), its pairs are built and ranked by
 whole round run) and loads the database layer only for a stored round: ranking a round
 directory waits for neither.
 
-Decision: recommend reads the tables it ranks on, not history.csv (the forecasting history,
-two thirds of the demo's rows): an error in history.csv does not stop a ranking, while
-``matcher match`` and ``matcher import`` still check the whole round.
+Decision: recommend reads the rows it ranks on and no others (``OneRequest``): the
+request, its bids, the standing offers for its intervention, the certifications, capacity
+rows and running awards that bear on the providers that bid or offer, and the
+interventions, providers, teams, budgets and policy whole; not history.csv (the
+forecasting history, two thirds of the demo's rows). The ranking is the one of the whole
+round, since it depends on nothing else (tests/services/test_recommend_rows.py); an error
+in a row left out does not stop it, while ``matcher match`` and ``matcher import`` still
+check the whole round.
 """
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from matcher.data.reader import read_round
-from matcher.domain import Round
+from matcher.data.reader import Wanted, read_round
+from matcher.domain import ALL_INTERVENTIONS, Bid, CapacityRow, Offer, Request, Round
+from matcher.domain.entities import Entity
 from matcher.domain.money import euro_amount
 from matcher.matching import Recommendation, recommend
 
 # Optional tables that ranking never uses, left unread (data.reader's skip).
 NOT_RANKED_ON = frozenset({"history"})
+
+
+class OneRequest:
+    """The rows one request's ranking reads (data.reader's RowChoice).
+
+    The pairs are the request's bids and the standing offers for its intervention ``i``;
+    whether a provider ``p`` of them is admissible and how much room it has depends only on
+    its certifications for ``i``, its capacity rows ``(p, i)`` and ``(p, *)``, and the running
+    awards those rows count: its awards for ``i``, or all of them when it has a ``*`` row.
+    The request's own award (if any) makes it not open. The small tables are read whole, so
+    the client's preferred, excluded and current providers are checked as in the whole round.
+    """
+
+    first = ("requests", "bids", "offers", "capacity")
+
+    def __init__(self, request_id: str) -> None:
+        self.request_id = request_id
+
+    def rows(self, table: str, read: Mapping[str, tuple[Entity, ...]]) -> Wanted | None:
+        """Which rows of table the ranking needs, from the request, bids, offers and capacity
+        rows read before it."""
+        own = frozenset({self.request_id})
+        if table in ("requests", "bids"):
+            return ({"request_id": own},)
+        found = [r.intervention_id for r in read.get("requests", ()) if isinstance(r, Request)]
+        intervention = frozenset(found)
+        if table == "offers":
+            return ({"intervention_id": intervention},)
+        bids_and_offers = (*read.get("bids", ()), *read.get("offers", ()))
+        providers = frozenset(e.provider_id for e in bids_and_offers if isinstance(e, Bid | Offer))
+        if table == "capacity":
+            return (
+                {"provider_id": providers, "intervention_id": intervention | {ALL_INTERVENTIONS}},
+            )
+        if table == "certifications":
+            return ({"provider_id": providers, "intervention_id": intervention},)
+        if table == "awards":
+            with_total = frozenset(
+                c.provider_id
+                for c in read.get("capacity", ())
+                if isinstance(c, CapacityRow) and c.is_total
+            )
+            return (
+                {"provider_id": providers, "intervention_id": intervention},
+                {"provider_id": with_total},
+                {"request_id": own},
+            )
+        return None
 
 
 class NoRecommendationError(Exception):
@@ -40,12 +95,12 @@ def recommend_for(
 
     No solve: the request's admissible providers are ranked by the last stage's objective,
     with the room left after running awards (``matcher.matching.recommend``). A round
-    directory or workbook is read without its history (NOT_RANKED_ON). Raises
+    directory or workbook is read for the request's rows only (OneRequest). Raises
     RoundImportError for a round with errors, NoRecommendationError when there is nothing
     to rank.
     """
     if path is not None:
-        round_ = read_round(Path(path), skip=NOT_RANKED_ON).round
+        round_ = read_round(Path(path), NOT_RANKED_ON, OneRequest(request_id)).round
     else:
         round_ = _stored_round(db)
     try:
