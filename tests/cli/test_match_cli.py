@@ -267,6 +267,24 @@ def test_an_error_only_in_history_stops_match_and_import_but_not_recommend(
     assert "history.csv" in imported.stderr
 
 
+def test_an_error_in_another_requests_bid_stops_match_and_that_request_but_not_this_one(
+    tmp_path: Path,
+) -> None:
+    """Recommend reads the one request's rows (services.recommend.OneRequest): a bad bid on
+    R002 leaves R001's ranking as on the clean round, and is reported for R002 as by match."""
+    bad = copy_tiny(tmp_path)
+    set_cell(bad, "bids.csv", 4, "tariff", "lots")  # R002's bid from P001
+
+    ranked = matcher("recommend", "R001", str(bad), "--json")
+    assert ranked.exit_code == 0, ranked.output
+    assert ranked.stdout == matcher("recommend", "R001", str(TINY), "--json").stdout
+    refused = matcher("recommend", "R002", str(bad))
+    matched = matcher("match", str(bad), "--out", str(tmp_path / "out"))
+    assert refused.exit_code == matched.exit_code == 1
+    assert "'lots' is not a number" in refused.stderr
+    assert refused.stderr.strip() in matched.stderr  # the same table of errors
+
+
 def test_match_counts_its_deadline_from_the_command_start(
     small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,12 +7,13 @@ The reference is the whole-round path: every row of every file read and checked,
 
 import functools
 import tempfile
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from matcher.data import reader
@@ -155,3 +156,38 @@ def test_every_request_of_a_random_round_ranks_as_in_the_whole_round(
             expected = whole_round_answer(whole, request.request_id)
             assert fast_answer(source, request.request_id) == expected, request.request_id
             assert_rows_read_are_the_rounds(source, whole, request.request_id)
+
+
+REACHED = ("not open", "excluded", "full", "no room at all", "over budget", "ranked")
+
+
+def test_the_random_rounds_reach_the_cases_where_other_rows_could_matter() -> None:
+    """The comparison above only guards rows that decide something: count, over 100 drawn
+    rounds, the requests whose ranking shows each case."""
+    seen: Counter[str] = Counter()
+
+    @settings(
+        max_examples=100,
+        derandomize=True,
+        database=None,
+        phases=[Phase.generate],
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(rounds_at_the_edges())
+    def count(round_: Round) -> None:
+        for request in round_.requests:
+            answer = whole_round_answer(round_, request.request_id)
+            if isinstance(answer, str):
+                seen["not open"] += 1
+                continue
+            ranked = [x for x in answer if x.rank is not None]
+            seen["ranked"] += bool(ranked)
+            seen["excluded"] += any(x.rejection_code == "excluded_by_client" for x in answer)
+            seen["full"] += any(any(r.startswith("full:") for r in x.reasons) for x in ranked)
+            seen["no room at all"] += any(x.remaining_units == 0 for x in ranked)
+            seen["over budget"] += any(any("over budget" in r for r in x.reasons) for x in ranked)
+
+    count()
+    print(dict(seen))
+    assert all(seen[case] >= 10 for case in REACHED), dict(seen)

@@ -1,7 +1,7 @@
 """`matcher recommend`: the providers for one request, best first, with reasons.
 
-Nothing is solved, so the command imports no solver, Dask or pandas, and the database layer
-only with --db (services.recommend).
+Nothing is solved, so the command imports no solver, Dask, pandas or SciPy, and the database
+layer only with --db (services.recommend).
 """
 
 import json
@@ -25,7 +25,9 @@ def recommend(
 
     Instant: nothing is solved. Room left counts the running awards; admissible providers
     come first, best first, then the providers that bid but are not admissible, and why.
-    history.csv is not read (ranking never uses it): match and import check it.
+    Only the rows this request's ranking depends on are read and checked (its bids, the
+    offers for its intervention, its providers' certifications, capacity and awards; not
+    history.csv): match and import check the whole round.
     Exit codes: 0 done; 1 the round or the database has errors, or the request is not open
     in it; 2 the command was called wrongly.
     """
