@@ -99,6 +99,33 @@ def share(time_left: float, workers: int, committed: float, pairs: int, waiting:
     return max(min(time_left, pool * pairs / max(waiting, pairs, 1)), 0.0)
 
 
+class TimePool:
+    """The workers' time until ``end``, handed out as work starts (``share``) and handed back
+    when it ends: what a bundle that proves early does not use goes to the bundles after it.
+
+    Work counts as started when it is taken: one sent ahead and still waiting on its worker
+    is counted a little short, which the overall deadline caps.
+    """
+
+    def __init__(self, end: float, workers: int, pairs: int) -> None:
+        self.end = end
+        self.workers = workers
+        self.waiting = pairs  # pairs not yet taken
+        self.running: dict[int, tuple[float, float]] = {}  # key -> (taken at, seconds)
+
+    def take(self, key: int, pairs: int, now: float) -> float:
+        """Seconds for work of ``pairs`` starting ``now``, kept as promised until handed back."""
+        committed = sum(max(at + seconds - now, 0.0) for at, seconds in self.running.values())
+        seconds = share(self.end - now, self.workers, committed, pairs, self.waiting)
+        self.waiting -= pairs
+        self.running[key] = (now, seconds)
+        return seconds
+
+    def give_back(self, key: int) -> None:
+        """The work ended: what it did not use is free again."""
+        del self.running[key]
+
+
 def solve_bundle(bundle: Bundle) -> list[PartResult]:
     """Run on a worker: solve each part of the bundle through every stage, each part with
     its pairs' part of the bundle's time left (what one does not use passes on)."""
@@ -175,35 +202,30 @@ class PartFailedError(Exception):
 def solve_on(
     client: Client, work: list[Bundle], end_epoch: float, workers: int
 ) -> Iterator[PartResult]:
-    """Send the bundles in order, ``AHEAD`` per worker, each with its ``share`` of the time
-    then left; yield part results as bundles finish.
-
-    A bundle counts as started when sent: one waiting on its worker is counted a little
-    short, which the overall deadline (``end_epoch``) caps.
+    """Send the bundles in order, ``AHEAD`` per worker, each with its share of the time
+    then left (``TimePool``); yield part results as bundles finish.
 
     Futures still running when the caller stops (a failed part, an error) are cancelled.
     """
     waiting = list(reversed(work))  # next bundle last
-    pairs_waiting = sum(b.pairs for b in work)
-    running: dict[Future[list[PartResult]], tuple[Bundle, float]] = {}
+    pool = TimePool(end_epoch, workers, sum(b.pairs for b in work))
+    running: dict[Future[list[PartResult]], tuple[Bundle, int]] = {}
 
     def send() -> Future[list[PartResult]]:
-        nonlocal pairs_waiting
         bundle = waiting.pop()
-        now = time.time()
-        committed = sum(max(sent + b.seconds - now, 0.0) for b, sent in running.values())
-        seconds = share(end_epoch - now, workers, committed, bundle.pairs, pairs_waiting)
-        pairs_waiting -= bundle.pairs
+        key = len(waiting)
+        seconds = pool.take(key, bundle.pairs, time.time())
         bundle = replace(bundle, seconds=seconds, end_epoch=end_epoch)
         future = client.submit(solve_bundle, bundle, pure=False)
-        running[future] = (bundle, now)
+        running[future] = (bundle, key)
         return future
 
     ahead = [send() for _ in range(min(AHEAD * workers, len(waiting)))]
     futures = as_completed(ahead)  # type: ignore[no-untyped-call]
     try:
         for future in futures:
-            bundle, _ = running.pop(future)
+            bundle, key = running.pop(future)
+            pool.give_back(key)
             try:
                 results: list[PartResult] = future.result()
             except Exception as exc:
