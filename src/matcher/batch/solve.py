@@ -8,18 +8,24 @@ Each task carries self-contained sub-problems (``problem.restrict``), so a worke
 nothing but matcher itself: it works the same on a LocalCluster and on a remote cluster.
 Small parts are bundled into one task (at least ``BUNDLE_PAIRS`` pairs) so a round with
 thousands of one-request parts does not become thousands of scheduler round-trips.
+
+Time is one pool, not fixed shares: a bundle is sent when a worker is free, with a deadline
+computed then from the time the workers have left (``share``), so a part that proves early
+hands its time to the parts after it. A cost stage that ends unproven gets the Lagrangian
+bound (``bound.py``) in the time its part kept for it.
 """
 
 import os
 import socket
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
-from distributed import Client, as_completed
+from distributed import Client, Future, as_completed
 
+from matcher.batch.bound import tightened
 from matcher.batch.problem import BatchProblem, as_batch, restrict
 from matcher.matching import (
     MatchingProblem,
@@ -34,27 +40,39 @@ from matcher.matching import (
 )
 
 BUNDLE_PAIRS = 5_000
+# What a part keeps of its time for the Lagrangian bound of an unproven cost stage: about
+# 150 subgradient steps (15-50 ns per pair and step), at most a quarter of its time.
+BOUND_SECONDS_PER_PAIR = 5e-6
+BOUND_SHARE = 0.25
+# Bundles sent ahead per worker: one waits on each worker while another runs, so a worker
+# does not idle for the scheduler's round-trip between two bundles.
+AHEAD = 2
 
 
 @dataclass(frozen=True)
 class PartTask:
-    """One part to solve: its number, its sub-problem and its share of the time limit."""
+    """One part to solve: its number, its sub-problem and its start."""
 
     index: int
     problem: BatchProblem
-    budget: float
     warm: npt.NDArray[np.bool_] | None
 
 
 @dataclass(frozen=True)
 class Bundle:
-    """What one Dask task receives."""
+    """What one Dask task receives; its ``seconds`` are set when it is sent."""
 
     parts: tuple[PartTask, ...]
     solver: str
-    deadline_epoch: float  # wall clock (time.time()): comparable across machines
     threads: int
     rel_gap: float  # the policy's mip_gap: a stage within it counts as solved
+    seconds: float = 0.0  # its share, counted from when it starts on its worker
+    end_epoch: float = 0.0  # the overall deadline, wall clock (time.time()): across machines
+
+    @property
+    def pairs(self) -> int:
+        """The pairs of all its parts (what its time share is measured in)."""
+        return sum(task.problem.n_pairs for task in self.parts)
 
 
 @dataclass(frozen=True)
@@ -72,24 +90,67 @@ class PartResult:
     worker: str
 
 
+def share(time_left: float, workers: int, committed: float, pairs: int, waiting: int) -> float:
+    """Seconds for work of ``pairs`` starting now: its pairs' part of the worker time not yet
+    promised (``workers x time_left`` less the ``committed`` seconds still ahead of the work
+    already running), over the ``waiting`` pairs not yet started (its own included); never
+    beyond the time left."""
+    pool = max(workers * time_left - committed, 0.0)
+    return max(min(time_left, pool * pairs / max(waiting, pairs, 1)), 0.0)
+
+
+class TimePool:
+    """The workers' time until ``end``, handed out as work starts (``share``) and handed back
+    when it ends: what a bundle that proves early does not use goes to the bundles after it.
+
+    Work counts as started when it is taken: one sent ahead and still waiting on its worker
+    is counted a little short, which the overall deadline caps.
+    """
+
+    def __init__(self, end: float, workers: int, pairs: int) -> None:
+        self.end = end
+        self.workers = workers
+        self.waiting = pairs  # pairs not yet taken
+        self.running: dict[int, tuple[float, float]] = {}  # key -> (taken at, seconds)
+
+    def take(self, key: int, pairs: int, now: float) -> float:
+        """Seconds for work of ``pairs`` starting ``now``, kept as promised until handed back."""
+        committed = sum(max(at + seconds - now, 0.0) for at, seconds in self.running.values())
+        seconds = share(self.end - now, self.workers, committed, pairs, self.waiting)
+        self.waiting -= pairs
+        self.running[key] = (now, seconds)
+        return seconds
+
+    def give_back(self, key: int) -> None:
+        """The work ended: what it did not use is free again."""
+        del self.running[key]
+
+
 def solve_bundle(bundle: Bundle) -> list[PartResult]:
-    """Run on a worker: solve each part of the bundle through every stage."""
+    """Run on a worker: solve each part of the bundle through every stage, each part with
+    its pairs' part of the bundle's time left (what one does not use passes on)."""
     backend = backend_named(bundle.solver)
     worker = f"{socket.gethostname()}:{os.getpid()}"
     results = []
+    pairs_left = bundle.pairs
+    deadline_epoch = min(time.time() + bundle.seconds, bundle.end_epoch)
     for task in bundle.parts:
         started = time.perf_counter()
-        left = max(bundle.deadline_epoch - time.time(), 0.0)
-        deadline = started + min(task.budget, left)
+        left = max(deadline_epoch - time.time(), 0.0)
+        budget = share(left, 1, 0.0, task.problem.n_pairs, pairs_left)
+        pairs_left -= task.problem.n_pairs
+        part = whole(task.problem)
+        kept = min(BOUND_SHARE * budget, BOUND_SECONDS_PER_PAIR * task.problem.n_pairs)
         solution = solve_part(
             task.problem,
-            whole(task.problem),
+            part,
             backend,
-            deadline,
+            started + budget - kept,
             bundle.threads,
             task.warm,
             bundle.rel_gap,
         )
+        solution = tightened(task.problem, part, solution, started + budget, bundle.rel_gap)
         results.append(
             PartResult(
                 task.index,
@@ -110,34 +171,20 @@ def bundles(
     problem: BatchProblem,
     parts: Sequence[Part],
     settings: MatchSettings,
-    deadline: float,
-    workers: int,
     warm: npt.NDArray[np.bool_] | None,
 ) -> list[Bundle]:
-    """The parts as bundles, in the order given (largest first), each with its time share.
-
-    ``deadline`` is a ``time.perf_counter()`` instant. A part's share is what it would get if
-    the work were spread evenly over the workers: ``time left x workers x its pairs / all
-    pairs``, never beyond the deadline (carried to the workers as wall-clock time).
-    """
-    time_left = max(deadline - time.perf_counter(), 0.0)
-    deadline_epoch = time.time() + time_left
-    total = max(sum(p.cols.size for p in parts), 1)
+    """The parts as bundles of at least ``BUNDLE_PAIRS`` pairs, in the order given (largest
+    first); their deadlines are set when they are sent (``solve_on``)."""
     result: list[Bundle] = []
     current: list[PartTask] = []
     size = 0
 
     def close() -> None:
-        result.append(
-            Bundle(tuple(current), settings.solver.value, deadline_epoch, 1, settings.mip_gap)
-        )
+        result.append(Bundle(tuple(current), settings.solver.value, 1, settings.mip_gap))
 
     for index, part in enumerate(parts):
-        budget = min(time_left, time_left * workers * part.cols.size / total)
         current.append(
-            PartTask(
-                index, restrict(problem, part), budget, None if warm is None else warm[part.cols]
-            )
+            PartTask(index, restrict(problem, part), None if warm is None else warm[part.cols])
         )
         size += part.cols.size
         if size >= BUNDLE_PAIRS:
@@ -152,23 +199,44 @@ class PartFailedError(Exception):
     """A task raised on its worker, or the worker died (Dask gave up after its retries)."""
 
 
-def solve_on(client: Client, work: list[Bundle]) -> Iterator[PartResult]:
-    """Submit every bundle and yield part results as bundles finish (any order).
+def solve_on(
+    client: Client, work: list[Bundle], end_epoch: float, workers: int
+) -> Iterator[PartResult]:
+    """Send the bundles in order, ``AHEAD`` per worker, each with its share of the time
+    then left (``TimePool``); yield part results as bundles finish.
 
     Futures still running when the caller stops (a failed part, an error) are cancelled.
     """
-    futures = [client.submit(solve_bundle, b, pure=False) for b in work]
+    waiting = list(reversed(work))  # next bundle last
+    pool = TimePool(end_epoch, workers, sum(b.pairs for b in work))
+    running: dict[Future[list[PartResult]], tuple[Bundle, int]] = {}
+
+    def send() -> Future[list[PartResult]]:
+        bundle = waiting.pop()
+        key = len(waiting)
+        seconds = pool.take(key, bundle.pairs, time.time())
+        bundle = replace(bundle, seconds=seconds, end_epoch=end_epoch)
+        future = client.submit(solve_bundle, bundle, pure=False)
+        running[future] = (bundle, key)
+        return future
+
+    ahead = [send() for _ in range(min(AHEAD * workers, len(waiting)))]
+    futures = as_completed(ahead)  # type: ignore[no-untyped-call]
     try:
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]
+        for future in futures:
+            bundle, key = running.pop(future)
+            pool.give_back(key)
             try:
                 results: list[PartResult] = future.result()
             except Exception as exc:
-                first = work[futures.index(future)].parts[0].index
+                first = bundle.parts[0].index
                 raise PartFailedError(f"the task holding part {first} failed: {exc!r}") from exc
             future.release()
+            if waiting:
+                futures.add(send())  # type: ignore[no-untyped-call]
             yield from results
     finally:
-        client.cancel(futures)  # type: ignore[no-untyped-call]
+        client.cancel(list(running))  # type: ignore[no-untyped-call]
 
 
 class DaskRunner:
@@ -197,8 +265,9 @@ class DaskRunner:
     ) -> Iterator[tuple[int, PartSolution]]:
         """Solve the parts as bundles on the cluster; the chosen pairs are the problem's."""
         batch = problem if isinstance(problem, BatchProblem) else as_batch(problem)
-        work = bundles(batch, parts, settings, deadline, self.workers, warm)
-        for result in solve_on(self.client, work):
+        work = bundles(batch, parts, settings, warm)
+        end_epoch = time.time() + max(deadline - time.perf_counter(), 0.0)
+        for result in solve_on(self.client, work, end_epoch, self.workers):
             if self.on_part is not None:
                 self.on_part(result)
             chosen = parts[result.index].cols[result.chosen].astype(np.int64)

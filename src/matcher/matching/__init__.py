@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     )
     from matcher.matching.explain import Explanation, Reason, Unplaced, explain_outcome
     from matcher.matching.explain_placed import Alternative
-    from matcher.matching.formulation import Part, whole
+    from matcher.matching.formulation import Part, reduced_row, whole
     from matcher.matching.geo import haversine_km
     from matcher.matching.greedy import greedy_matches
     from matcher.matching.overrides import Overrides, Pair
@@ -86,7 +86,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     ),
     "explain": ("Explanation", "Reason", "Unplaced", "explain_outcome"),
     "explain_placed": ("Alternative",),
-    "formulation": ("Part", "whole"),
+    "formulation": ("Part", "reduced_row", "whole"),
     "geo": ("haversine_km",),
     "greedy": ("greedy_matches",),
     "overrides": ("Overrides", "Pair"),
@@ -191,6 +191,7 @@ __all__ = [
     "open_requests",
     "proposals_of",
     "recommend",
+    "reduced_row",
     "round_date_of",
     "solve",
     "solve_part",
