@@ -2,8 +2,9 @@
 
 Messages (``protocol``): ``("load", model arrays)`` replaces the live model; ``("stage",
 stage)`` runs one stage on it and answers a ``StageAnswer``; ``("bound", stage)`` moves the
-model to that stage and answers its LP bound and what its own search found in the time the
-LP left (the second worker of a large part);
+model to that stage and answers its LP bound (the second worker of a large part);
+``("search", round)`` runs one more search round of a large stage from the best answer known
+combined with this worker's own last one and answers a ``StageAnswer``;
 ``("quit",)`` ends the loop.
 A failure inside HiGHS is answered as an error message, never as a traceback on a pipe.
 HiGHS prints a banner on file descriptor 1 whatever its output flag says, so the frames go
@@ -14,15 +15,13 @@ import os
 import sys
 from typing import Any
 
-SECOND_SEED = 1_000  # the second worker's search draws other neighbourhoods than the first's
-
 
 def main() -> None:
     """Serve messages until ``quit`` or until the parent goes away."""
     out = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
-    from matcher.highs_worker.model import LiveModel
+    from matcher.highs_worker.model import LP_SHARE, LiveModel
     from matcher.highs_worker.protocol import StageAnswer, receive, send
 
     model: LiveModel | None = None
@@ -58,10 +57,13 @@ def main() -> None:
                 model.set_stage(
                     stage["objective"], stage["maximize"], stage["new_rows"], stage["must_place"]
                 )
-                found = model.bound_then_search(
-                    stage["hint"], stage["time_limit"], stage["seed"] + SECOND_SEED
+                send(out, ("ok", model.lp_bound(stage["time_limit"] * LP_SHARE)))
+            elif kind == "search" and model is not None:
+                search = message[1]
+                answer = model.search_round(
+                    search["best"], search["own"], search["time_limit"], search["seed"]
                 )
-                send(out, ("ok", found))
+                send(out, ("ok", answer))
             else:
                 send(out, ("error", f"unexpected message {kind!r}"))
         except Exception as exc:  # the solver's failure, reported to the parent as a status

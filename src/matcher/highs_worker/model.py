@@ -22,14 +22,16 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from matcher.highs_worker.neighbourhoods import Neighbourhoods
+from matcher.highs_worker.neighbourhoods import Neighbourhoods, merge
 from matcher.highs_worker.protocol import StageAnswer
 
 INF = highspy.kHighsInf
 ABSOLUTE_GAP = 0.999  # objectives are integers: a gap below one is a proof
 NO_BOUND = 1e19  # HiGHS reports about 1e20 before its first LP: that is no bound
 # The share of a large stage's time the LP bound may take before the search starts.
-LP_SHARE = 0.5
+LP_SHARE = 0.9
+# The share of a search round that combining two answers may take before the search.
+MERGE_SHARE = 0.3
 
 
 class LiveModel:
@@ -103,31 +105,42 @@ class LiveModel:
         """Solve the current stage within ``time_limit`` seconds (see the module doc).
 
         ``bound_elsewhere``: a second worker computes the LP bound of this large stage at the
-        same time, so this one spends all its time on the search (and reports no bound).
+        same time, so this one spends all its time on the search (and reports no bound); the
+        parent then goes on with ``search`` rounds (``HighsSession``).
         """
         started = time.perf_counter()
         deadline = started + time_limit
         if self.large and hint is not None:
             bound = math.nan if bound_elsewhere else self.lp_bound(time_limit * LP_SHARE)
-            x, gained = self.search.improve(self, hint, deadline, seed)
-            value = float(self.cost[x].sum())
+            found = self.search.improve(self, hint, deadline, seed)
+            value = float(self.cost[found.x].sum())
             proven = math.isfinite(bound) and _within(value, bound, rel_gap)
-            status = "optimal" if proven else "feasible"
-            return StageAnswer(status, x, bound, time.perf_counter() - started, "", gained)
+            status = "optimal" if proven or found.proven else "feasible"
+            seconds = time.perf_counter() - started
+            return StageAnswer(status, found.x, bound, seconds, "", found.gained, found.exhausted)
         return self.mip(hint, time_limit, rel_gap, started)
 
-    def bound_then_search(
-        self, hint: npt.NDArray[np.bool_] | None, time_limit: float, seed: int
-    ) -> tuple[float, npt.NDArray[np.bool_] | None]:
-        """The second worker of a large part: the stage's LP bound, then, in the time the LP
-        left, a search of its own from the same start (another seed), so both cores search
-        once the bound stands. Returns the bound and the answer found (None without a start)."""
-        deadline = time.perf_counter() + time_limit
-        bound = self.lp_bound(time_limit)
-        if hint is None:
-            return bound, None
-        x, _ = self.search.improve(self, hint, deadline, seed)
-        return bound, x
+    def search_round(
+        self,
+        best: npt.NDArray[np.bool_],
+        own: npt.NDArray[np.bool_] | None,
+        time_limit: float,
+        seed: int,
+    ) -> StageAnswer:
+        """One more round of search on a large stage: first combine the best answer known
+        (found by either worker) with this worker's own last answer, then search from that.
+
+        Both answers satisfy every row, and they differ only where the two searches moved
+        requests, so the combination is a small MIP over the pairs where they differ
+        (``neighbourhoods.merge``) and keeps the gains of both.
+        """
+        started = time.perf_counter()
+        deadline = started + time_limit
+        start = best if own is None else merge(self, best, own, time_limit * MERGE_SHARE)
+        found = self.search.improve(self, start, deadline, seed)
+        status = "optimal" if found.proven else "feasible"
+        seconds = time.perf_counter() - started
+        return StageAnswer(status, found.x, math.nan, seconds, "", found.gained, found.exhausted)
 
     def mip(
         self,

@@ -12,6 +12,7 @@ free most of the round.
 """
 
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import highspy
@@ -52,29 +53,36 @@ class Neighbourhoods:
 
     def improve(
         self, model: "LiveModel", start: npt.NDArray[np.bool_], deadline: float, seed: int
-    ) -> tuple[npt.NDArray[np.bool_], int]:
-        """The best answer found from ``start`` by ``deadline``, and what it gained."""
+    ) -> "Found":
+        """The best answer found from ``start`` by ``deadline``, what it gained, and whether
+        the search ran out of things to try (and whether that proves the answer optimal)."""
         rng = np.random.default_rng(seed)
         x = start.copy()
         activity = model.matrix @ x.astype(np.float64)  # kept up to date as answers change
         value = float(model.cost[x].sum())
         first = value
         sign = 1.0 if model.maximize else -1.0
+        exhausted = proven = False
         while deadline - time.perf_counter() > MIN_TIME:
             free = self._neighbourhood(model, x, rng)
             if free is None:
+                # Nothing could do better: for a placement stage every request with points
+                # is placed (the most a stage can reach); for the cost stage only a stop.
+                exhausted, proven = True, model.maximize
                 break
             left = deadline - time.perf_counter()
             whole = free.size == model.n  # a small part: the neighbourhood is all of it
             found = sub_mip(model, free, x, activity, left if whole else min(SUB_TIME, left))
             if found is not None:
-                y, new_activity = found
+                y, new_activity, optimal = found
                 candidate = float(model.cost[y].sum())
                 if sign * (candidate - value) > 0.5:
                     x, value, activity = y, candidate, new_activity
+                proven = whole and optimal
             if whole:
-                break  # the part was solved as one MIP: another round would repeat it
-        return x, round(sign * (value - first))
+                exhausted = True  # the part was solved as one MIP: another round would repeat it
+                break
+        return Found(x, round(sign * (value - first)), exhausted, proven)
 
     def _neighbourhood(
         self, model: "LiveModel", x: npt.NDArray[np.bool_], rng: np.random.Generator
@@ -128,16 +136,45 @@ class Neighbourhoods:
         return int(rng.choice(candidates, p=weights))
 
 
+@dataclass(frozen=True)
+class Found:
+    """What a search reached: the answer, its gain over the start, whether the search had
+    nothing left to try, and whether that proves the answer optimal for the stage."""
+
+    x: npt.NDArray[np.bool_]
+    gained: int
+    exhausted: bool
+    proven: bool
+
+
+def merge(
+    model: "LiveModel", x: npt.NDArray[np.bool_], y: npt.NDArray[np.bool_], time_limit: float
+) -> npt.NDArray[np.bool_]:
+    """The best combination of two answers that both satisfy every row: the pairs on which
+    they agree stay, the pairs where they differ are re-decided by one small MIP (each of the
+    two answers is a solution of it, so the result is never worse than the better one)."""
+    sign = 1.0 if model.maximize else -1.0
+    base = x if sign * float(model.cost[x].sum() - model.cost[y].sum()) >= 0 else y
+    differ = np.flatnonzero(x != y).astype(np.int64)
+    if differ.size == 0 or time_limit < MIN_TIME:
+        return base
+    found = sub_mip(model, differ, base, model.matrix @ base.astype(np.float64), time_limit)
+    if found is None or sign * float(model.cost[found[0]].sum() - model.cost[base].sum()) < 0:
+        return base
+    return found[0]
+
+
 def sub_mip(
     model: "LiveModel",
     free: npt.NDArray[np.int64],
     x: npt.NDArray[np.bool_],
     activity: npt.NDArray[np.float64],
     time_limit: float,
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]] | None:
-    """``x`` with the ``free`` pairs re-decided by a MIP over them alone, and its row
-    activity; None when that MIP found nothing or its answer breaks a row of the whole model
-    (never accepted). ``activity`` is ``A x``: only the rows the free pairs touch change."""
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64], bool] | None:
+    """``x`` with the ``free`` pairs re-decided by a MIP over them alone, its row activity and
+    whether HiGHS proved that MIP; None when it found nothing or its answer breaks a row of
+    the whole model (never accepted). ``activity`` is ``A x``: only the rows the free pairs
+    touch change."""
     columns = sp.csc_matrix(model.matrix[:, free])
     touched = np.unique(columns.indices)
     sub = sp.csc_matrix(sp.csr_matrix(columns)[touched])
@@ -179,4 +216,5 @@ def sub_mip(
     y[free] = chosen
     new_activity = activity.copy()
     new_activity[touched] = rows
-    return y, new_activity
+    optimal = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    return y, new_activity, optimal

@@ -27,6 +27,7 @@ class StageAnswer:
     seconds: float
     message: str = ""
     improved_by: int = 0  # what the neighbourhood search added to the start
+    exhausted: bool = False  # the search has nothing left to try (e.g. it solved the whole part)
 
 
 def send(stream: IO[bytes], message: Any) -> None:

@@ -17,13 +17,14 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from typing import IO, Any, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from matcher.highs_worker import LARGE_COLUMNS
-from matcher.highs_worker.protocol import receive, send
+from matcher.highs_worker.protocol import StageAnswer, receive, send
 from matcher.matching.backends.base import StageResult, StageStatus, StageTask
 from matcher.matching.formulation import Part, linear_model
 from matcher.matching.problem import MatchingProblem
@@ -32,6 +33,10 @@ GRACE = 5.0  # seconds past a stage's limit before its worker counts as hung
 LOAD_SECONDS = 60.0  # a worker that takes longer to read a model counts as hung
 MAX_WAIT = 86_400.0  # select() refuses a far-off timeout (a run "without" a limit): a day
 ABSOLUTE_GAP = 0.999  # objectives are integers: a gap below one is a proof
+# A large stage's search is cut into rounds of about 1/ROUNDS of its time (at least
+# MIN_ROUND s); after each, a worker starts again from the best answer of both.
+ROUNDS = 8
+MIN_ROUND = 0.5
 _POOL: list["Worker"] = []
 _POOL_LOCK = threading.Lock()
 
@@ -171,7 +176,10 @@ class HighsSession:
             try:
                 if not self.workers:
                     self._open()
-                answers = self._exchange(self._messages(task), task.time_limit + GRACE)
+                if len(self.workers) > 1 and task.hint is not None:
+                    answer = self._rounds(task)
+                else:
+                    answer = self._one_round(task)
                 break
             except WorkerError as exc:
                 hung = "no answer" in str(exc)
@@ -183,25 +191,20 @@ class HighsSession:
         self.must_sent = task.must_place
         self.stage += 1
         seconds = time.perf_counter() - started
-        answer = answers[0]
         if answer.x is None:
             return StageResult(
                 StageStatus(answer.status), empty, 0, math.nan, seconds, answer.message
             )
         x: npt.NDArray[np.bool_] = answer.x
         bound = answer.bound
-        if len(answers) > 1:
-            bound, second = answers[1]
-            if second is not None and _better(task, second, x):
-                x = second
         objective = int(task.objective[x].sum())
         status = StageStatus(answer.status)
         if status is StageStatus.FEASIBLE and _proven(objective, bound, task.rel_gap):
             status = StageStatus.OPTIMAL
         return StageResult(status, x, objective, bound, seconds)
 
-    def _messages(self, task: StageTask) -> list[tuple[Any, ...]]:
-        """The stage's message to each worker: what changed since the model they hold."""
+    def _stage(self, task: StageTask, bound_elsewhere: bool) -> dict[str, Any]:
+        """The stage as the workers get it: what changed since the model they hold."""
         new_rows = [
             (
                 np.flatnonzero(row.coeffs).astype(np.int32),
@@ -211,7 +214,7 @@ class HighsSession:
             for row in task.stage_rows[self.rows_sent :]
         ]
         must = np.fromiter(task.must_place - self.must_sent, dtype=np.int64)
-        stage = {
+        return {
             "objective": task.objective.astype(np.float64),
             "maximize": task.maximize,
             "new_rows": new_rows,
@@ -220,9 +223,84 @@ class HighsSession:
             "time_limit": max(task.time_limit, 0.05),
             "rel_gap": task.rel_gap,
             "seed": self.stage,
-            "bound_elsewhere": len(self.workers) > 1,
+            "bound_elsewhere": bound_elsewhere,
         }
-        return [("stage", stage), ("bound", stage)][: len(self.workers)]
+
+    def _rounds(self, task: StageTask) -> StageAnswer:
+        """A large stage on both workers: one takes the LP bound while the other searches;
+        then both search in rounds of about ``1 / ROUNDS`` of the stage's time, each round
+        starting from the best answer so far combined with the worker's own last one, so
+        the two cores add up their gains instead of racing (models/matching.md)."""
+        assert task.hint is not None
+        started = time.perf_counter()
+        deadline = started + max(task.time_limit, 0.05)
+        length = max(MIN_ROUND, task.time_limit / ROUNDS)
+        searcher, bounder = self.workers
+        stage = self._stage(task, bound_elsewhere=True)
+        best: npt.NDArray[np.bool_] = task.hint
+        own: dict[int, npt.NDArray[np.bool_] | None] = {0: None, 1: None}
+        bound, rounds = math.nan, 0
+        proven = done = False  # a worker proved the stage / has nothing left to try
+        try:
+            searcher.post(("stage", {**stage, "time_limit": min(length, task.time_limit)}))
+            bounder.post(("bound", stage))
+            busy = {0, 1}
+            while busy:
+                k = self._next_answer(busy, deadline + GRACE)
+                busy.discard(k)
+                reply = self.workers[k].answer(GRACE)
+                if k == 1 and math.isnan(bound) and not isinstance(reply, StageAnswer):
+                    bound = float(reply)
+                else:
+                    own[k] = reply.x
+                    if _better(task, reply.x, best):
+                        best = reply.x
+                    proven = proven or reply.status == "optimal"
+                    done = done or proven or reply.exhausted
+                value = int(task.objective[best].sum())
+                left = deadline - time.perf_counter()
+                if done or left < MIN_ROUND / 2 or _proven(value, bound, task.rel_gap):
+                    continue
+                rounds += 1
+                mine = own[k]
+                search = {
+                    "best": best,
+                    "own": None if mine is None or mine is best else mine,
+                    "time_limit": min(length, left),
+                    "seed": self.stage * 10_000 + rounds,
+                }
+                self.workers[k].post(("search", search))
+                busy.add(k)
+        except BaseException:
+            self._end_workers()
+            raise
+        status = "optimal" if proven else "feasible"
+        return StageAnswer(status, best, bound, time.perf_counter() - started)
+
+    def _one_round(self, task: StageTask) -> StageAnswer:
+        """The stage in one message per worker: HiGHS's branch and bound (a part up to
+        ``LARGE_COLUMNS``, or a large one without a start); a second worker, when the part
+        has one, is moved to the stage too and adds its LP bound."""
+        stage = self._stage(task, bound_elsewhere=False)
+        messages = [("stage", stage), ("bound", stage)][: len(self.workers)]
+        answer, *bounds = self._exchange(messages, task.time_limit + GRACE)
+        for other in bounds:
+            if math.isfinite(other) and not math.isfinite(answer.bound):
+                answer = replace(answer, bound=float(other))
+            elif math.isfinite(other):
+                tighter = min if task.maximize else max
+                answer = replace(answer, bound=tighter(answer.bound, float(other)))
+        assert isinstance(answer, StageAnswer)
+        return answer
+
+    def _next_answer(self, busy: set[int], until: float) -> int:
+        """The index of a busy worker whose answer is ready, waiting until ``until``."""
+        streams = {cast(IO[bytes], self.workers[k].process.stdout): k for k in busy}
+        wait = min(max(until - time.perf_counter(), 0.0), MAX_WAIT)
+        ready, _, _ = select.select(list(streams), [], [], wait)
+        if not ready:
+            raise WorkerError(f"the HiGHS worker gave no answer within {wait:.0f} s")
+        return streams[ready[0]]
 
     def close(self) -> None:
         """Give the workers back to the pool."""
@@ -233,18 +311,22 @@ class HighsSession:
     def _exchange(self, messages: list[tuple[Any, ...]], timeout: float) -> list[Any]:
         """One message to each worker, then every answer; on a failure every worker of the
         session is ended (a half-updated model must not be reused)."""
+        workers = self.workers[: len(messages)]
         try:
-            for worker, message in zip(self.workers, messages, strict=True):
+            for worker, message in zip(workers, messages, strict=True):
                 worker.post(message)
-            return [worker.answer(timeout) for worker in self.workers]
+            return [worker.answer(timeout) for worker in workers]
         except BaseException:
-            # Whatever broke the exchange (a hung or dead child, or an error on this side
-            # between a message and its answer), a worker may still owe an answer: one put
-            # back in the pool would hand that stale answer to the next part.
-            for worker in self.workers:
-                worker.kill()
-            self.workers = []
+            self._end_workers()
             raise
+
+    def _end_workers(self) -> None:
+        """Whatever broke an exchange (a hung or dead child, or an error on this side between
+        a message and its answer), a worker may still owe an answer: one put back in the pool
+        would hand that stale answer to the next part, so every worker of the session ends."""
+        for worker in self.workers:
+            worker.kill()
+        self.workers = []
 
 
 def _better(task: StageTask, y: npt.NDArray[np.bool_], x: npt.NDArray[np.bool_]) -> bool:
