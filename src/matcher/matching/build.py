@@ -1,41 +1,24 @@
 """Turn a round into a :class:`MatchingProblem`: admissible pairs, cost terms, limit rows.
 
-The admissibility rules are those of the data contract, checked in a fixed order so each
-left-out pair gets the first rule it breaks as its reason. Limits follow models/matching.md.
+The candidate pairs come from ``candidates``, the admissibility rules (a fixed order, so
+each left-out pair gets the first rule it breaks as its reason) from ``admissibility``, the
+terms from ``terms``, the limits from ``limits`` (models/matching.md); all array work.
 """
 
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 import numpy as np
+import numpy.typing as npt
 
-from matcher.domain import (
-    ALL_INTERVENTIONS,
-    Award,
-    Certification,
-    Funding,
-    Intervention,
-    Policy,
-    Provider,
-    Request,
-    Round,
-)
-from matcher.domain.money import to_cents
-from matcher.matching.geo import haversine_km
+from matcher.domain import Award, Funding, Intervention, Policy, Provider, Request, Round
+from matcher.matching.admissibility import ADMISSIBLE, check, rejections
+from matcher.matching.candidates import Candidates, Codes, candidates
+from matcher.matching.geo import haversine_km_array, tenths_of_km
 from matcher.matching.limits import limit_rows
 from matcher.matching.overrides import Overrides
-from matcher.matching.problem import (
-    BASE_WEIGHT,
-    MatchingProblem,
-    PinConflict,
-    Rejection,
-    RejectReason,
-    units_of,
-)
-from matcher.matching.terms import COST, TERMS, PairFacts, price
+from matcher.matching.problem import BASE_WEIGHT, MatchingProblem, PinConflict
+from matcher.matching.terms import COST, PairArrays, price_pairs
 
 
 def round_date_of(round_: Round) -> date:
@@ -71,93 +54,53 @@ def aging_weight(request: Request, policy: Policy, day: date) -> int:
     return BASE_WEIGHT + int((policy.aging.per_week * BASE_WEIGHT * weeks).to_integral_value())
 
 
-@dataclass
-class _Pairs:
-    """Column lists filled while scanning candidates; turned into arrays once at the end."""
-
-    request: list[int]
-    provider: list[int]
-    tariff: list[int]
-    units: list[int]
-    from_bid: list[bool]
-    km: list[float]
-    terms: dict[str, list[int]]
-
-    @classmethod
-    def empty(cls) -> "_Pairs":
-        return cls([], [], [], [], [], [], {term.name: [] for term in TERMS})
-
-
 def build_problem(round_: Round, overrides: Overrides | None = None) -> MatchingProblem:
-    """Build the arrays and limit rows of one round (see models/matching.md)."""
+    """Build the arrays and limit rows of one round (see models/matching.md).
+
+    Array work over all candidate pairs at once (``candidates``, ``admissibility``,
+    ``terms``); Python runs once per bid, offer, request and rejected pair, never per pair.
+    """
     overrides = overrides or Overrides()
     policy = round_.effective_policy()
     day = round_date_of(round_)
     interventions = {i.intervention_id: i for i in round_.interventions}
     providers = {p.provider_id: p for p in round_.providers}
     provider_ids = tuple(sorted(providers))
-    provider_index = {p: k for k, p in enumerate(provider_ids)}
-    certs: dict[tuple[str, str], list[Certification]] = defaultdict(list)
-    for c in round_.certifications:
-        certs[(c.provider_id, c.intervention_id)].append(c)
-    capacity_rows = {(c.provider_id, c.intervention_id): c for c in round_.capacity}
-    offers: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
-    for o in round_.offers or ():
-        offers[o.intervention_id].append((o.provider_id, o.tariff))
-    bids: dict[str, dict[str, tuple[Decimal, Decimal | None]]] = defaultdict(dict)
-    for b in round_.bids:
-        bids[b.request_id][b.provider_id] = (b.tariff, b.units)
-
     requests = open_requests(round_)
     request_ids = tuple(r.request_id for r in requests)
-    pairs = _Pairs.empty()
-    rejections: list[Rejection] = []
-    for ri, request in enumerate(requests):
-        intervention = interventions[request.intervention_id]
-        candidates: dict[str, tuple[Decimal, Decimal | None, bool]] = {
-            pid: (tariff, None, False)
-            for pid, tariff in offers.get(intervention.intervention_id, ())
-        }
-        for pid, (tariff, units) in bids.get(request.request_id, {}).items():
-            candidates[pid] = (tariff, units, True)  # an explicit bid wins over the offer
-        for pid in sorted(candidates):
-            tariff, bid_units, from_bid = candidates[pid]
-            provider = providers.get(pid)
-            if provider is None:
-                continue
-            km = _distance(request, provider)
-            reason = _first_broken_rule(
-                request,
-                provider,
-                intervention,
-                tariff,
-                km,
-                certs,
-                capacity_rows,
-                policy,
-                overrides,
-            )
-            if reason is not None:
-                rejections.append(Rejection(ri, pid, reason[0], reason[1]))
-                continue
-            units = bid_units if bid_units is not None else request.units
-            pairs.request.append(ri)
-            pairs.provider.append(provider_index[pid])
-            pairs.tariff.append(to_cents(tariff))
-            pairs.units.append(units_of(units))
-            facts = PairFacts(request, pid, intervention.funding, tariff, units, km, policy)
-            for name, cents in price(facts).items():
-                pairs.terms[name].append(cents)
-            pairs.from_bid.append(from_bid)
-            pairs.km.append(np.nan if km is None else km)
-
-    arrays = {
-        name: np.asarray(getattr(pairs, name), dtype=np.int64)
-        for name in ("request", "provider", "tariff", "units")
-    }
-    pair_terms = {name: np.asarray(values, dtype=np.int64) for name, values in pairs.terms.items()}
-    pair_request, pair_provider = arrays["request"], arrays["provider"]
-    pinned, pin_conflicts = _pins(overrides, request_ids, provider_ids, pair_request, pair_provider)
+    codes = Codes(
+        {rid: k for k, rid in enumerate(request_ids)},
+        {pid: k for k, pid in enumerate(provider_ids)},
+        {iid: k for k, iid in enumerate(interventions)},
+    )
+    in_order = [providers[pid] for pid in provider_ids]
+    cands = candidates(round_, requests, codes)
+    km_tenths = _km_tenths(requests, in_order, cands)
+    checked = check(
+        round_,
+        requests,
+        in_order,
+        list(interventions.values()),
+        codes,
+        cands,
+        km_tenths,
+        policy,
+        overrides,
+    )
+    keep = checked.reason == ADMISSIBLE
+    pair_request, pair_provider = cands.request[keep], cands.provider[keep]
+    pair_units, pair_km_tenths = cands.units[keep], km_tenths[keep]
+    pair_tariff = cands.tariff_cents[keep]
+    pair_terms = price_pairs(
+        _pair_arrays(
+            requests,
+            interventions,
+            codes,
+            (pair_request, pair_provider, pair_tariff, pair_units, pair_km_tenths),
+            policy,
+        )
+    )
+    pinned, pin_conflicts = _pins(overrides, codes, pair_request, pair_provider)
     limits = limit_rows(
         round_,
         requests,
@@ -165,118 +108,132 @@ def build_problem(round_: Round, overrides: Overrides | None = None) -> Matching
         provider_ids,
         pair_request,
         pair_provider,
-        arrays["units"],
+        pair_units,
         pair_terms[COST.name],
         active_awards(round_, day),
         policy,
     )
+    weights: dict[int | None, int] = {}
     return MatchingProblem(
         request_ids=request_ids,
         provider_ids=provider_ids,
         urgency_rank=np.asarray([r.urgency.rank for r in requests], dtype=np.int64),
-        weight=np.asarray([aging_weight(r, policy, day) for r in requests], dtype=np.int64),
+        weight=np.asarray(
+            [_cached_weight(weights, r, policy, day) for r in requests], dtype=np.int64
+        ),
         pair_request=pair_request,
         pair_provider=pair_provider,
-        pair_tariff=arrays["tariff"],
-        pair_units=arrays["units"],
+        pair_tariff=pair_tariff,
+        pair_units=pair_units,
         pair_terms=pair_terms,
-        pair_from_bid=np.asarray(pairs.from_bid, dtype=np.bool_),
-        pair_km=np.asarray(pairs.km, dtype=np.float64),
+        pair_from_bid=cands.from_bid[keep],
+        pair_km=np.where(pair_km_tenths >= 0, pair_km_tenths / 10, np.nan),
         pair_pinned=pinned,
         limits=tuple(limits),
-        rejections=tuple(rejections),
+        rejections=tuple(
+            rejections(checked, cands, requests, in_order, interventions, km_tenths, policy)
+        ),
         pin_conflicts=tuple(pin_conflicts),
     )
 
 
-def _distance(request: Request, provider: Provider) -> float | None:
-    if request.lat is None or request.lon is None or provider.lat is None or provider.lon is None:
-        return None
-    return round(haversine_km(request.lat, request.lon, provider.lat, provider.lon), 1)
+def _cached_weight(
+    known: dict[int | None, int], request: Request, policy: Policy, day: date
+) -> int:
+    """``aging_weight``, computed once per number of days waited."""
+    waited = None if request.waiting_since is None else (day - request.waiting_since).days
+    if waited not in known:
+        known[waited] = aging_weight(request, policy, day)
+    return known[waited]
 
 
-def _first_broken_rule(
-    request: Request,
-    provider: Provider,
-    intervention: Intervention,
-    tariff: Decimal,
-    km: float | None,
-    certs: dict[tuple[str, str], list[Certification]],
-    capacity_rows: Mapping[tuple[str, str], object],
+def _km_tenths(
+    requests: list[Request], providers: list[Provider], cands: Candidates
+) -> npt.NDArray[np.int64]:
+    """Each candidate's distance in tenths of a km, -1 where a location is unknown."""
+
+    def located(items: list[Request] | list[Provider]) -> npt.NDArray[np.float64]:
+        return np.asarray(
+            [(np.nan, np.nan) if x.lat is None or x.lon is None else (x.lat, x.lon) for x in items],
+            dtype=np.float64,
+        ).reshape(-1, 2)
+
+    here, there = located(requests)[cands.request], located(providers)[cands.provider]
+    known = ~(np.isnan(here[:, 0]) | np.isnan(there[:, 0]))
+    tenths = np.full(cands.request.size, -1, dtype=np.int64)
+    km = haversine_km_array(here[known, 0], here[known, 1], there[known, 0], there[known, 1])
+    tenths[known] = tenths_of_km(km)
+    return tenths
+
+
+def _pair_arrays(
+    requests: list[Request],
+    interventions: dict[str, Intervention],
+    codes: Codes,
+    pairs: tuple[npt.NDArray[np.int64], ...],
     policy: Policy,
-    overrides: Overrides,
-) -> tuple[RejectReason, str] | None:
-    """The first admissibility rule the pair breaks, with the detail in words, or None."""
-    pid, iid = provider.provider_id, intervention.intervention_id
-    if (request.request_id, pid) in overrides.forbids:
-        return RejectReason.FORBIDDEN, f"the regisseur ruled out {pid} for this request"
-    if pid in request.excluded_providers:
-        return RejectReason.EXCLUDED_BY_CLIENT, f"the client does not want {pid}"
-    held = certs.get((pid, iid), [])
-    if not any(c.covers(request.start_date) for c in held):
-        start = request.start_date.isoformat()
-        expired = [c for c in held if c.valid_to < request.start_date]
-        if expired:
-            last = max(c.valid_to for c in expired).isoformat()
-            return (
-                RejectReason.CERTIFICATION_EXPIRED,
-                f"{pid}'s certificate for {iid} ended on {last}, before the start date {start}",
-            )
-        if held:
-            first = min(c.valid_from for c in held).isoformat()
-            return (
-                RejectReason.NOT_CERTIFIED,
-                f"{pid}'s certificate for {iid} only starts on {first}, "
-                f"after the start date {start}",
-            )
-        return RejectReason.NOT_CERTIFIED, f"{pid} is not certified for {iid}"
-    if not intervention.admits_tariff(tariff):
-        return (
-            RejectReason.TARIFF_OUT_OF_BAND,
-            f"{pid} asks EUR {tariff}, outside the band EUR {intervention.tariff_min}"
-            f"-{intervention.tariff_max} of {iid}",
-        )
-    missing = sorted(set(request.required_specialisms) - set(provider.specialisms))
-    if missing:
-        # The data set's specialism codes read as words ("intellectual disability").
-        offered = ", ".join(code.replace("_", " ") for code in missing)
-        return RejectReason.MISSING_SPECIALISM, f"{pid} does not offer {offered}"
-    if km is not None and policy.max_distance_km is not None and km > policy.max_distance_km:
-        return (
-            RejectReason.BEYOND_DISTANCE,
-            f"{pid} is {km:.1f} km away, beyond the limit of {policy.max_distance_km:g} km",
-        )
-    if (pid, iid) not in capacity_rows and (pid, ALL_INTERVENTIONS) not in capacity_rows:
-        return (
-            RejectReason.NO_CAPACITY_ROW,
-            f"{pid} is certified for {iid} but has no capacity listed for it",
-        )
-    return None
+) -> PairArrays:
+    """What the terms read of the admissible pairs ``pairs`` (request, provider, tariff in
+    cents, units, tenths of a km): the request's side looked up per pair."""
+    pair_request, pair_provider, tariff_cents, units, km_tenths = pairs
+    funding = np.asarray([interventions[r.intervention_id].funding for r in requests], dtype=object)
+    ranked = np.asarray([len(r.preferred_providers) for r in requests], dtype=np.int64)
+    places = {
+        ri * len(codes.provider) + codes.provider[pid]: place
+        for ri, r in enumerate(requests)
+        for place, pid in enumerate(r.preferred_providers)
+        if pid in codes.provider
+    }
+    choice_key = np.asarray(sorted(places), dtype=np.int64)
+    choice_place = np.asarray([places[k] for k in choice_key.tolist()], dtype=np.int64)
+    key = codes.pair_key(pair_request, pair_provider)
+    at = np.minimum(np.searchsorted(choice_key, key), max(choice_key.size - 1, 0))
+    found = choice_key[at] == key if choice_key.size else np.zeros(key.size, dtype=np.bool_)
+    current = np.asarray(
+        [
+            -1 if r.current_provider is None else codes.provider.get(r.current_provider, -1)
+            for r in requests
+        ],
+        dtype=np.int64,
+    )
+    has_current = np.asarray([r.current_provider is not None for r in requests], dtype=np.bool_)
+    return PairArrays(
+        funding=funding[pair_request],
+        tariff_cents=tariff_cents,
+        units=units,
+        km_tenths=km_tenths,
+        rank=np.where(found, choice_place[at] if choice_key.size else -1, -1),
+        ranked=ranked[pair_request],
+        has_current=has_current[pair_request],
+        is_current=current[pair_request] == pair_provider,
+        policy=policy,
+    )
 
 
 def _pins(
     overrides: Overrides,
-    request_ids: tuple[str, ...],
-    provider_ids: tuple[str, ...],
-    pair_request: np.ndarray,
-    pair_provider: np.ndarray,
-) -> tuple[np.ndarray, list[PinConflict]]:
+    codes: Codes,
+    pair_request: npt.NDArray[np.int64],
+    pair_provider: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.bool_], list[PinConflict]]:
     """Mark pinned pairs; a pin on a pair that is not admissible, or two pins on one request,
     is a conflict (the round is then infeasible, with these pins named)."""
     pinned = np.zeros(pair_request.shape[0], dtype=np.bool_)
     conflicts: list[PinConflict] = []
-    index = {
-        (request_ids[r], provider_ids[p]): a
-        for a, (r, p) in enumerate(zip(pair_request.tolist(), pair_provider.tolist(), strict=True))
-    }
+    keys = codes.pair_key(pair_request, pair_provider)  # ascending: the pair order
     per_request: dict[str, list[str]] = defaultdict(list)
     for rid, pid in sorted(overrides.pins):
         per_request[rid].append(pid)
-        a = index.get((rid, pid))
-        if a is None:
+        r, p = codes.request.get(rid), codes.provider.get(pid)
+        a = -1
+        if r is not None and p is not None:
+            key = r * len(codes.provider) + p
+            a = int(np.searchsorted(keys, key))
+            a = a if a < keys.size and keys[a] == key else -1
+        if a < 0:
             why = (
                 "the request is not open in this round"
-                if rid not in request_ids
+                if r is None
                 else f"{pid} is not an admissible provider for it"
             )
             conflicts.append(PinConflict(rid, pid, f"pin {rid} to {pid}: {why}"))

@@ -6,9 +6,10 @@ separate parts.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
+import numpy.typing as npt
 
 from matcher.domain import ALL_INTERVENTIONS, Award, Intervention, Policy, Request, Round
 from matcher.domain.money import to_cents
@@ -32,9 +33,10 @@ def limit_rows(
 ) -> list[Limit]:
     """Capacity rows (per intervention and ``*``), team budgets and market-share caps."""
     limits: list[Limit] = []
-    pair_intervention = np.asarray(
-        [requests[r].intervention_id for r in pair_request.tolist()], dtype=object
-    )
+    iid_code = {iid: k for k, iid in enumerate(sorted({r.intervention_id for r in requests}))}
+    pair_iid = np.asarray([iid_code[r.intervention_id] for r in requests], dtype=np.int64)[
+        pair_request
+    ]
     used: dict[tuple[str, str], int] = defaultdict(int)
     for award in awards:
         units = units_of(award.units)
@@ -49,7 +51,7 @@ def limit_rows(
     for row in sorted(round_.capacity, key=lambda c: (c.provider_id, c.intervention_id)):
         members = by_provider.get(row.provider_id, np.asarray([], dtype=np.int64))
         if not row.is_total:
-            members = members[pair_intervention[members] == row.intervention_id]
+            members = members[pair_iid[members] == iid_code.get(row.intervention_id, -1)]
         if members.size == 0:
             continue
         total = units_of(row.capacity_units)
@@ -65,19 +67,20 @@ def limit_rows(
                 used[key],
             )
         )
-    team_of = np.asarray([r.team_id for r in requests], dtype=object)
-    segment_of = np.asarray(
-        [interventions[r.intervention_id].segment.value for r in requests], dtype=object
-    )
-    for budget in sorted(round_.budgets or (), key=lambda b: (b.team_id, b.segment.value)):
-        members = (
-            np.flatnonzero(
-                (team_of[pair_request] == budget.team_id)
-                & (segment_of[pair_request] == budget.segment.value)
+    group_code: dict[tuple[str, str], int] = {}
+    request_group = np.asarray(
+        [
+            group_code.setdefault(
+                (r.team_id, interventions[r.intervention_id].segment.value), len(group_code)
             )
-            if len(pair_request)
-            else np.asarray([], dtype=np.int64)
-        )
+            for r in requests
+        ],
+        dtype=np.int64,
+    )
+    in_group = _grouped(request_group[pair_request], len(group_code))
+    for budget in sorted(round_.budgets or (), key=lambda b: (b.team_id, b.segment.value)):
+        group = group_code.get((budget.team_id, budget.segment.value))
+        members = in_group(group) if group is not None else np.asarray([], dtype=np.int64)
         if members.size == 0:
             continue
         cents = to_cents(budget.amount)
@@ -94,10 +97,11 @@ def limit_rows(
         )
     if policy.market_share_cap is not None and len(pair_request):
         cap = round(policy.market_share_cap * SHARE_SCALE)
-        for iid in sorted(set(pair_intervention.tolist())):
-            members = np.flatnonzero(pair_intervention == iid)
+        of_iid = _grouped(pair_iid, len(iid_code))
+        for iid, code in iid_code.items():  # codes follow the sorted ids
+            members = of_iid(code)
             field = pair_provider[members]
-            if np.unique(field).size < SHARE_CAP_MIN_PROVIDERS:
+            if members.size == 0 or np.unique(field).size < SHARE_CAP_MIN_PROVIDERS:
                 continue
             allowance = int(pair_units[members].max()) * SHARE_SCALE
             for p in np.unique(field).tolist():
@@ -127,3 +131,12 @@ def can_bind(limit: Limit, pair_request: np.ndarray) -> bool:
     order = np.lexsort((-coeffs, requests))
     first = np.unique(requests[order], return_index=True)[1]
     return int(coeffs[order][first].sum()) > limit.rhs
+
+
+def _grouped(
+    group_of: npt.NDArray[np.int64], n_groups: int
+) -> Callable[[int], npt.NDArray[np.int64]]:
+    """The pairs of each group, ascending, after one sort (not one scan of all pairs per row)."""
+    order = np.argsort(group_of, kind="stable")
+    bounds = np.searchsorted(group_of[order], np.arange(n_groups + 1))
+    return lambda g: order[bounds[g] : bounds[g + 1]]
