@@ -114,6 +114,9 @@ def _in_cents(draw: st.DrawFn, round_: Round) -> Round:
             "aging": policy.aging.model_copy(
                 update={"per_week": Decimal(draw(st.sampled_from(AGING)))}
             ),
+            # Share caps more often than scarce_rounds draws them: their rows need three
+            # providers with admissible pairs, which the rules above often leave out.
+            "market_share_cap": policy.market_share_cap or draw(st.sampled_from([None, 0.4])),
         }
     )
     return round_.model_copy(
@@ -123,11 +126,15 @@ def _in_cents(draw: st.DrawFn, round_: Round) -> Round:
 
 def _certificates_on_start_dates(draw: st.DrawFn, round_: Round) -> Round:
     """For a few (request, provider) candidates, the provider's only certificate for the
-    intervention begins or ends on the start date, or the day beside it; a second, expired
-    or later, certificate now and then, so the words must pick the right date."""
-    certs = list(round_.certifications)
+    intervention begins or ends on the start date, or the day beside it (the start date
+    moved to the round date now and then); a second, expired or later, certificate now and
+    then, so the words must pick the right date."""
+    certs, requests = list(round_.certifications), list(round_.requests)
     for _ in range(draw(st.integers(0, 3))):
-        request = draw(st.sampled_from(round_.requests))
+        k = draw(st.integers(0, len(requests) - 1))
+        if often(draw):  # the start date on the round date: both dates meet the edge
+            requests[k] = requests[k].model_copy(update={"start_date": ROUND_DATE})
+        request = requests[k]
         offered = sorted(offered_and_bid(round_, request))
         if not offered:
             continue
@@ -145,7 +152,7 @@ def _certificates_on_start_dates(draw: st.DrawFn, round_: Round) -> Round:
                 if often(draw, 2)
                 else _cert(pid, iid, after, after + timedelta(30))
             )
-    return round_.model_copy(update={"certifications": tuple(certs)})
+    return round_.model_copy(update={"certifications": tuple(certs), "requests": tuple(requests)})
 
 
 def _cert(pid: str, iid: str, begins: object, ends: object) -> Certification:
@@ -205,7 +212,8 @@ def _left_out_requests(draw: st.DrawFn, round_: Round) -> Round:
 def _noise(draw: st.DrawFn, round_: Round) -> Round:
     """Rows the build must pass over or resolve: a bid and an offer of an unknown provider,
     an offer, a capacity row and a certificate of an unknown intervention, a client excluding
-    an unknown provider, and a later bid or offer on a pair that already has one."""
+    or preferring an unknown provider, and a later bid or offer on a pair that already has
+    one."""
     bids, offers = list(round_.bids), list(round_.offers or ())
     capacity, certs = list(round_.capacity), list(round_.certifications)
     requests = list(round_.requests)
@@ -225,12 +233,19 @@ def _noise(draw: st.DrawFn, round_: Round) -> Round:
         k = draw(st.integers(0, len(requests) - 1))
         if not requests[k].excluded_providers:
             requests[k] = requests[k].model_copy(update={"excluded_providers": (UNKNOWN,)})
+        k = draw(st.integers(0, len(requests) - 1))
+        if UNKNOWN not in requests[k].excluded_providers:  # ranked first, it moves the others
+            preferred = (UNKNOWN, *requests[k].preferred_providers)
+            requests[k] = requests[k].model_copy(update={"preferred_providers": preferred})
     if bids and often(draw):
         bid = draw(st.sampled_from(bids))
         bids.append(bid.model_copy(update={"tariff": bid.tariff + 1, "units": None}))
     if offers and often(draw):
         offer = draw(st.sampled_from(offers))
         offers.append(offer.model_copy(update={"tariff": offer.tariff + Decimal("0.01")}))
+        if often(draw, 2):  # no bids of that provider there: the offers decide its pairs
+            of = {r.request_id for r in requests if r.intervention_id == offer.intervention_id}
+            bids = [b for b in bids if b.provider_id != offer.provider_id or b.request_id not in of]
     return round_.model_copy(
         update={
             "bids": tuple(bids),
@@ -273,8 +288,11 @@ def _overrides(draw: st.DrawFn, round_: Round) -> Overrides:
         (r.request_id, pid) for r in round_.requests for pid in offered_and_bid(round_, r)
     )
     pids = [p.provider_id for p in round_.providers]
-    strays = [("RX", pids[0]), (round_.requests[0].request_id, UNKNOWN)]
-    pins = draw(st.sets(st.sampled_from(pairs + strays), max_size=2))
+    awarded = [(a.request_id, a.provider_id) for a in round_.awards or ()]
+    strays = [("RX", pids[0]), (round_.requests[0].request_id, UNKNOWN), *awarded]
+    pins = draw(st.sets(st.sampled_from(pairs), max_size=2)) if pairs else set()
+    if often(draw, 3):  # a pin on a request not open (unknown or awarded), or off the bids
+        pins.add(draw(st.sampled_from(strays)))
     if pins and often(draw, 4):  # a second pin on a request already pinned: a conflict
         rid = min(pins)[0]
         pins.add((rid, draw(st.sampled_from([p for p in pids if (rid, p) not in pins] or pids))))

@@ -25,7 +25,7 @@ from matcher.domain import Funding, Round
 from matcher.matching.build import build_problem
 from matcher.matching.overrides import Overrides
 from matcher.matching.problem import Limit, LimitKind, MatchingProblem, RejectReason
-from tests.matching.edge_rounds import TASK_ID, edge_rounds
+from tests.matching.edge_rounds import TASK_ID, UNKNOWN, edge_rounds
 from tests.matching.reference_build import offered_and_bid, reference_build
 from tests.matching.strategies import ROUND_DATE
 
@@ -153,6 +153,23 @@ class Seen:
                 return True
         return False
 
+    def given_twice(self, bid: bool) -> bool:
+        """An admitted pair (from a bid, or from an offer) whose bid or offer came twice."""
+        for r, pid, a in self.admitted():
+            if bool(self.problem.pair_from_bid[a]) != bid:
+                continue
+            rows = (
+                [(b.request_id, b.provider_id) == (r.request_id, pid) for b in self.round.bids]
+                if bid
+                else [
+                    (o.provider_id, o.intervention_id) == (pid, r.intervention_id)
+                    for o in self.round.offers or ()
+                ]
+            )
+            if sum(rows) > 1:
+                return True
+        return False
+
     def limit(self) -> float | None:
         return self.round.effective_policy().max_distance_km
 
@@ -255,6 +272,19 @@ EDGES: dict[str, Callable[[Seen], bool]] = {
     ),
     "an effort cost ending on half a cent": lambda s: s.on_half_a_cent(_effort_cost(s)),
     "a distance term ending on half a cent": lambda s: s.on_half_a_cent(_distance_term(s)),
+    "an admitted pair priced by the later of two offers": lambda s: s.given_twice(bid=False),
+    "an admitted pair priced by the later of two bids": lambda s: s.given_twice(bid=True),
+    "an admitted bid over a standing offer": lambda s: any(
+        s.problem.pair_from_bid[a]
+        and any(
+            (o.provider_id, o.intervention_id) == (pid, r.intervention_id)
+            for o in s.round.offers or ()
+        )
+        for r, pid, a in s.admitted()
+    ),
+    "an admitted pair of a client who ranks a provider not in the round": lambda s: any(
+        UNKNOWN in r.preferred_providers for r, _, _ in s.admitted()
+    ),
     "a budget row": lambda s: any(row.kind is LimitKind.BUDGET for row in s.problem.limits),
     "a share-cap row": lambda s: any(
         row.kind is LimitKind.MARKET_SHARE for row in s.problem.limits
