@@ -4,6 +4,9 @@ The backend-agreement and oracle property tests check the worker's answers on th
 like every other backend's; these tests cover what is its own.
 """
 
+import json
+import os
+import subprocess
 import sys
 import time
 from datetime import date
@@ -38,6 +41,7 @@ from matcher.matching.formulation import Part
 from matcher.matching.greedy import fits
 from tests.matching.oracle import optimum
 from tests.matching.test_oracle import oracle_rounds
+from tests.paths import ROOT
 from tests.profiles import examples
 
 DAY = date(2026, 3, 2)
@@ -279,3 +283,30 @@ def test_the_search_path_never_beats_the_optimum_and_its_bound_holds(round_: Rou
         assert sign * record.bound >= sign * optimal, (record, optimal)
         if record.objective != optimal:
             break  # later stages keep this stage's value, not the optimum: compare no further
+
+
+def test_merging_two_searched_answers_keeps_every_row_and_the_better_value() -> None:
+    """``neighbourhoods.merge`` needs ``highspy``, which this process must not load: the
+    check runs in a process of its own (tests/matching/worker_merge_check.py, a 400-request
+    scale round at place_normal, two searches of other seeds from the greedy start) and
+    prints its figures, judged here."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.matching.worker_merge_check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,  # a hung child fails the test instead of the run
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout.strip().splitlines()[-1])  # after HiGHS's banner
+    # Two different answers, or the merge had nothing to decide.
+    assert figures["pairs_where_x_and_y_differ"] > 0, figures
+    assert all(figures["feasible_matrix"].values()), figures
+    assert all(figures["feasible_problem"].values()), figures
+    assert figures["merged"] >= max(figures["x"], figures["y"]), figures
+    assert figures["lp_status"] == "Optimal", figures
+    assert figures["merged"] <= figures["lp_bound"] + 1e-6, figures
+    assert not figures["ortools_loaded"], figures
