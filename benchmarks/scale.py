@@ -232,6 +232,15 @@ def _per_class(problem: MatchingProblem, chosen: np.ndarray) -> list[int]:
     return [int((ranks == k).sum()) for k in range(len(CLASS_STAGES))]
 
 
+def _stage_values(problem: MatchingProblem, chosen: np.ndarray) -> list[int]:
+    """What an answer scores in each stage: the aging points placed per class, then the cost
+    stage's objective in cents (the greedy baseline's stage values, beside the engine's)."""
+    requests = problem.pair_request[chosen]
+    ranks = problem.urgency_rank[requests]
+    points = [int(problem.weight[requests][ranks == k].sum()) for k in range(len(CLASS_STAGES))]
+    return [*points, int(problem.pair_objective[chosen].sum())]
+
+
 def _maxrss_mb() -> float:
     """Peak resident size of this process in MB (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -274,6 +283,7 @@ def run_one(size: int, solver: str, seed: int, time_limit: float, threads: int) 
         "placed": _per_class(problem, outcome.chosen),
         "greedy_placed": _per_class(problem, greedy),
         "greedy_objective": int(problem.pair_objective[greedy].sum()) / 100,
+        "greedy_stages": _stage_values(problem, greedy),
         "greedy_s": greedy_seconds,
         "rss_round_mb": rss_round,
         "peak_mb": _maxrss_mb(),
@@ -330,6 +340,22 @@ def print_row(r: dict[str, Any]) -> None:
     )
 
 
+def print_stages(r: dict[str, Any]) -> None:
+    """One line per stage: value, bound, gap against that bound, and the greedy's value."""
+    names = [*CLASS_STAGES, "cost"]
+    greedy = dict(zip(names, r["greedy_stages"], strict=True))
+    for name, value, bound, proven in r["stages"]:
+        gap = abs(bound - value) / max(abs(bound), 1.0) if math.isfinite(bound) else math.nan
+        base = greedy[name]
+        over = (value - base) / max(abs(base), 1) if base else math.nan
+        unit = "cents" if name == "cost" else "points"
+        print(
+            f"{'':>6} {'':<7} {name:<13} {value:>14,} {unit:<6} bound {bound:>16,.0f} "
+            f"gap {100 * gap:6.2f}%  greedy {base:>14,} ({100 * over:+.2f}%)"
+            + ("  proven" if proven else "")
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default="1000,5000,20000", help="comma-separated request counts")
@@ -369,6 +395,7 @@ def main() -> None:
             r = run_child(size, solver, args)
             print_row(r)
             if "pairs" in r:
+                print_stages(r)
                 print(
                     f"{'':>6} {'':<7} draw {r['draw_s']:.1f} s, rss after draw "
                     f"{r['rss_round_mb']:.0f} MB, limits {r['limits']}, supply/demand "

@@ -25,7 +25,6 @@ import numpy as np
 import numpy.typing as npt
 from distributed import Client, Future, as_completed
 
-from matcher.batch.bound import tightened
 from matcher.batch.problem import BatchProblem, as_batch, restrict
 from matcher.matching import (
     MatchingProblem,
@@ -35,15 +34,11 @@ from matcher.matching import (
     StageRecord,
     StageStatus,
     backend_named,
-    solve_part,
+    solve_and_bound,
     whole,
 )
 
 BUNDLE_PAIRS = 5_000
-# What a part keeps of its time for the Lagrangian bound of an unproven cost stage: about
-# 150 subgradient steps (15-50 ns per pair and step), at most a quarter of its time.
-BOUND_SECONDS_PER_PAIR = 5e-6
-BOUND_SHARE = 0.25
 # Bundles sent ahead per worker: one waits on each worker while another runs, so a worker
 # does not idle for the scheduler's round-trip between two bundles.
 AHEAD = 2
@@ -139,18 +134,15 @@ def solve_bundle(bundle: Bundle) -> list[PartResult]:
         left = max(deadline_epoch - time.time(), 0.0)
         budget = share(left, 1, 0.0, task.problem.n_pairs, pairs_left)
         pairs_left -= task.problem.n_pairs
-        part = whole(task.problem)
-        kept = min(BOUND_SHARE * budget, BOUND_SECONDS_PER_PAIR * task.problem.n_pairs)
-        solution = solve_part(
+        solution = solve_and_bound(
             task.problem,
-            part,
+            whole(task.problem),
             backend,
-            started + budget - kept,
+            started + budget,
             bundle.threads,
             task.warm,
             bundle.rel_gap,
         )
-        solution = tightened(task.problem, part, solution, started + budget, bundle.rel_gap)
         results.append(
             PartResult(
                 task.index,

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from matcher.matching.backends.base import StageStatus
     from matcher.matching.build import active_awards, build_problem, open_requests, round_date_of
+    from matcher.matching.cost_bound import solve_and_bound
     from matcher.matching.deadline import Clock, Deadline
     from matcher.matching.decompose import split
     from matcher.matching.engine import (
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     )
     from matcher.matching.explain import Explanation, Reason, Unplaced, explain_outcome
     from matcher.matching.explain_placed import Alternative
-    from matcher.matching.formulation import Part, reduced_row, whole
+    from matcher.matching.formulation import Part, whole
     from matcher.matching.geo import haversine_km
     from matcher.matching.greedy import greedy_matches
     from matcher.matching.overrides import Overrides, Pair
@@ -86,7 +87,8 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     ),
     "explain": ("Explanation", "Reason", "Unplaced", "explain_outcome"),
     "explain_placed": ("Alternative",),
-    "formulation": ("Part", "reduced_row", "whole"),
+    "cost_bound": ("solve_and_bound",),
+    "formulation": ("Part", "whole"),
     "geo": ("haversine_km",),
     "greedy": ("greedy_matches",),
     "overrides": ("Overrides", "Pair"),
@@ -191,9 +193,9 @@ __all__ = [
     "open_requests",
     "proposals_of",
     "recommend",
-    "reduced_row",
     "round_date_of",
     "solve",
+    "solve_and_bound",
     "solve_part",
     "solver_named",
     "split",

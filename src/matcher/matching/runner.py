@@ -15,10 +15,11 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.matching.backends.base import Backend
+from matcher.matching.cost_bound import solve_and_bound
 from matcher.matching.formulation import Part
 from matcher.matching.problem import MatchingProblem
 from matcher.matching.settings import MatchSettings, Solver
-from matcher.matching.stages import PartSolution, solve_part
+from matcher.matching.stages import PartSolution
 
 Warm = npt.NDArray[np.bool_] | None
 
@@ -84,7 +85,7 @@ class LocalRunner:
             pairs_left -= part.cols.size
             yield (
                 done,
-                solve_part(
+                solve_and_bound(
                     problem,
                     part,
                     backend,

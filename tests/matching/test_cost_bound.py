@@ -1,4 +1,4 @@
-"""The Lagrangian bound of the cost stage (``matcher.batch.bound``): never above the
+"""The Lagrangian bound of the cost stage (``matcher.matching.cost_bound``): never above the
 stage's optimum, and tight where the floor without limit rows is not."""
 
 import math
@@ -7,12 +7,13 @@ from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
 
-from matcher.batch.bound import lagrangian_bound, relaxation, tightened
 from matcher.domain import Round
-from matcher.matching.backends.base import StageStatus
+from matcher.matching import LocalRunner, MatchSettings, Solver, solve
+from matcher.matching.backends.base import StageResult, StageStatus, StageTask
 from matcher.matching.build import build_problem
+from matcher.matching.cost_bound import lagrangian_bound, relaxation, tightened
 from matcher.matching.decompose import split
-from matcher.matching.formulation import Part
+from matcher.matching.formulation import Part, whole
 from matcher.matching.problem import MatchingProblem
 from matcher.matching.runner import backend_named
 from matcher.matching.stages import PartSolution, cost_floor, solve_part
@@ -94,3 +95,35 @@ def test_a_stage_without_time_keeps_its_bound() -> None:
     result = tightened(problem, part, stopped, time.perf_counter() - 1, 0.0)
     bound = result.stages[-1].bound
     assert math.isnan(bound) or bound <= cost.objective
+
+
+class StopsBeforeCostProof:
+    """SCIP for every stage, but the cost stage is answered as if stopped at its limit
+    without a bound (what a large part's cost stage does at 10 s)."""
+
+    name = "stub"
+
+    def __init__(self) -> None:
+        self.inner = backend_named("scip")
+
+    def solve(self, task: StageTask) -> StageResult:
+        result = self.inner.solve(task)
+        if task.maximize:
+            return result
+        return replace(result, status=StageStatus.FEASIBLE, bound=math.nan)
+
+
+def test_the_engine_proves_a_stopped_cost_stage_with_the_bound() -> None:
+    # Every face solves its parts through solve_and_bound: match's LocalRunner here.
+    problem = build_problem(scarce_round())
+    settings = MatchSettings(solver=Solver.SCIP, time_limit=60.0)
+    runner = LocalRunner(None, lambda _: StopsBeforeCostProof())
+    result = solve(problem, settings, runner)
+    ((_, reference, _),) = solved_parts(scarce_round())
+    optimum = reference.stages[-1].objective
+    cost = result.stages[-1]
+    assert cost.name == "cost"
+    assert cost.objective == optimum
+    floor = cost_floor(problem, whole(problem), frozenset(range(problem.n_requests)), ())
+    assert cost.bound == optimum > floor  # the floor alone would leave it unproven
+    assert cost.proven
