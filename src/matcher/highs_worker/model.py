@@ -30,6 +30,14 @@ ABSOLUTE_GAP = 0.999  # objectives are integers: a gap below one is a proof
 NO_BOUND = 1e19  # HiGHS reports about 1e20 before its first LP: that is no bound
 # The share of a large stage's time the LP bound may take before the search starts.
 LP_SHARE = 0.9
+# The LP method of a large stage's bound (HiGHS 1.16, measured on the place_normal stages of
+# benchmarks/scale.py, one core): first-order PDLP reached 49,577 on 99,000 pairs in 1.7 s
+# where interior point took 5.1 s, and 193,681 on 400,000 pairs in 3.3 s where interior point
+# stood at 266,862 after 3 s and 198,632 after 6 s (the LP: about 193,200). On the cost stage
+# interior point stays: PDLP did not finish there in 20 s, and the Lagrangian bound of
+# ``matching.cost_bound`` backs that stage at short limits.
+LP_METHOD_CLASS = "pdlp"
+LP_METHOD_COST = "ipm"
 # The share of a search round that combining two answers may take before the search.
 MERGE_SHARE = 0.3
 
@@ -212,7 +220,8 @@ class LiveModel:
         return StageAnswer("optimal" if proven else "feasible", x, bound, seconds), consistent
 
     def lp_bound(self, time_limit: float) -> float:
-        """A true bound on the stage from the LP relaxation, by interior point (no crossover).
+        """A true bound on the stage from the LP relaxation, by PDLP for a class stage and
+        interior point for the cost stage, without crossover (``LP_METHOD_CLASS``).
 
         The bound is not the LP's reported value but the Lagrangian value of its row duals,
         ``sum of y·(the row's side) + sum of max(0, reduced cost)`` — valid for any duals, so
@@ -221,7 +230,7 @@ class LiveModel:
         """
         highs = self.highs
         highs.setOptionValue("solve_relaxation", True)
-        highs.setOptionValue("solver", "ipm")
+        highs.setOptionValue("solver", LP_METHOD_CLASS if self.maximize else LP_METHOD_COST)
         highs.setOptionValue("run_crossover", "off")
         _limit_time(highs, time_limit)
         try:
