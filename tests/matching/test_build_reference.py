@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 
 from matcher.domain import Funding, Round
 from matcher.matching.build import build_problem
@@ -28,6 +28,7 @@ from matcher.matching.problem import Limit, LimitKind, MatchingProblem, RejectRe
 from tests.matching.edge_rounds import TASK_ID, UNKNOWN, edge_rounds
 from tests.matching.reference_build import offered_and_bid, reference_build
 from tests.matching.strategies import ROUND_DATE
+from tests.profiles import fixed_draws
 
 DRAWS = 200
 CENT = Decimal("0.01")
@@ -297,14 +298,7 @@ FLOOR = 0.02
 def test_the_edge_rounds_reach_every_edge(capsys: pytest.CaptureFixture[str]) -> None:
     reached: Counter[str] = Counter()
 
-    @settings(
-        max_examples=DRAWS,
-        derandomize=True,
-        database=None,
-        phases=[Phase.generate],
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @fixed_draws(DRAWS)
     @given(drawn=edge_rounds())
     def sample(drawn: tuple[Round, Overrides]) -> None:
         round_, overrides = drawn

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher.data import reader
@@ -31,7 +31,7 @@ from matcher.services.recommend import (
 )
 from tests.matching.strategies import ROUND_DATE, scarce_rounds
 from tests.paths import DEMO
-from tests.profiles import examples
+from tests.profiles import examples, fixed_draws
 
 Answer = list[Recommendation] | str  # the ranking, or why there is none
 
@@ -166,14 +166,7 @@ def test_the_random_rounds_reach_the_cases_where_other_rows_could_matter() -> No
     rounds, the requests whose ranking shows each case."""
     seen: Counter[str] = Counter()
 
-    @settings(
-        max_examples=100,
-        derandomize=True,
-        database=None,
-        phases=[Phase.generate],
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
+    @fixed_draws(100)
     @given(rounds_at_the_edges())
     def count(round_: Round) -> None:
         for request in round_.requests:
