@@ -9,7 +9,8 @@ row and turns ``assign_once`` rows into equalities on the live model.
 A stage runs one of two ways, chosen by size (``LARGE_COLUMNS``, from benchmarks/scale.py):
 a part HiGHS's branch and bound can work on gets the MIP from the start it is given; on a
 large part the MIP does not finish its root LP in the time a regisseur waits, so the stage
-takes the LP bound by interior point (no crossover) and improves the start by
+takes the LP bound by PDLP or interior point (no crossover; ``LP_METHOD_CLASS``,
+``LP_METHOD_COST``) and improves the start by
 large-neighbourhood search (``neighbourhoods``). Either way the bound is a true one.
 """
 
