@@ -310,3 +310,14 @@ def test_merging_two_searched_answers_keeps_every_row_and_the_better_value() -> 
     assert figures["lp_status"] == "Optimal", figures
     assert figures["merged"] <= figures["lp_bound"] + 1e-6, figures
     assert not figures["ortools_loaded"], figures
+
+
+def test_a_round_merges_the_best_with_the_other_workers_latest_answer() -> None:
+    # Whichever worker found the best, the next round combines it with the other latest answer
+    # (the one that is not the best), so neither worker's gains of the last round are dropped.
+    ours, theirs = np.array([True, False]), np.array([False, True])
+    assert highs_process.to_merge(ours, ours, theirs) is theirs  # this worker found the best
+    assert highs_process.to_merge(theirs, ours, theirs) is ours  # the other worker did
+    assert highs_process.to_merge(ours, ours, None) is None  # the other has no answer yet
+    start = np.array([False, False])  # neither answer beat the start yet: take in this one
+    assert highs_process.to_merge(start, ours, theirs) is ours

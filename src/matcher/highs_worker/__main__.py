@@ -4,7 +4,7 @@ Messages (``protocol``): ``("load", model arrays)`` replaces the live model; ``(
 stage)`` runs one stage on it and answers a ``StageAnswer``; ``("bound", stage)`` moves the
 model to that stage and answers its LP bound (the second worker of a large part);
 ``("search", round)`` runs one more search round of a large stage from the best answer known
-combined with this worker's own last one and answers a ``StageAnswer``;
+combined with the other latest answer and answers a ``StageAnswer``;
 ``("quit",)`` ends the loop.
 A failure inside HiGHS is answered as an error message, never as a traceback on a pipe.
 HiGHS prints a banner on file descriptor 1 whatever its output flag says, so the frames go
@@ -61,7 +61,7 @@ def main() -> None:
             elif kind == "search" and model is not None:
                 search = message[1]
                 answer = model.search_round(
-                    search["best"], search["own"], search["time_limit"], search["seed"]
+                    search["best"], search["other"], search["time_limit"], search["seed"]
                 )
                 send(out, ("ok", answer))
             else:

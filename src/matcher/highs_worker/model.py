@@ -132,12 +132,12 @@ class LiveModel:
     def search_round(
         self,
         best: npt.NDArray[np.bool_],
-        own: npt.NDArray[np.bool_] | None,
+        other: npt.NDArray[np.bool_] | None,
         time_limit: float,
         seed: int,
     ) -> StageAnswer:
         """One more round of search on a large stage: first combine the best answer known
-        (found by either worker) with this worker's own last answer, then search from that.
+        (found by either worker) with the other latest answer of the two, then search from that.
 
         Both answers satisfy every row, and they differ only where the two searches moved
         requests, so the combination is a small MIP over the pairs where they differ
@@ -145,7 +145,7 @@ class LiveModel:
         """
         started = time.perf_counter()
         deadline = started + time_limit
-        start = best if own is None else merge(self, best, own, time_limit * MERGE_SHARE)
+        start = best if other is None else merge(self, best, other, time_limit * MERGE_SHARE)
         found = self.search.improve(self, start, deadline, seed)
         status = "optimal" if found.proven else "feasible"
         seconds = time.perf_counter() - started
