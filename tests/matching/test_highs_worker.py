@@ -11,6 +11,7 @@ import sys
 import time
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pytest
@@ -290,18 +291,7 @@ def test_merging_two_searched_answers_keeps_every_row_and_the_better_value() -> 
     check runs in a process of its own (tests/matching/worker_merge_check.py, a 400-request
     scale round at place_normal, two searches of other seeds from the greedy start) and
     prints its figures, judged here."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.matching.worker_merge_check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,  # a hung child fails the test instead of the run
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    figures = json.loads(done.stdout.strip().splitlines()[-1])  # after HiGHS's banner
+    figures = _figures_of("tests.matching.worker_merge_check")
     # Two different answers, or the merge had nothing to decide.
     assert figures["pairs_where_x_and_y_differ"] > 0, figures
     assert all(figures["feasible_matrix"].values()), figures
@@ -310,6 +300,42 @@ def test_merging_two_searched_answers_keeps_every_row_and_the_better_value() -> 
     assert figures["lp_status"] == "Optimal", figures
     assert figures["merged"] <= figures["lp_bound"] + 1e-6, figures
     assert not figures["ortools_loaded"], figures
+
+
+def _figures_of(module: str) -> dict[str, Any]:
+    """Run a check module that needs ``highspy`` in a process of its own; its JSON line."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+    done = subprocess.run(
+        [sys.executable, "-m", module],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,  # a hung child fails the test instead of the run
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])  # after the banner
+    return figures
+
+
+def test_the_search_starts_from_requests_in_proportion_to_what_they_could_win() -> None:
+    """tests/matching/worker_seed_check.py draws 20,000 times from five requests: a placement
+    stage draws only unplaced requests, by their points summed over their pairs (60, 20, 80
+    of 160 here), and follows ``update``; the cost stage draws only placed requests above
+    their cheapest pair, by the excess (4 and 6); nothing to win is said as None."""
+    figures = _figures_of("tests.matching.worker_seed_check")
+
+    def shares(found: list[int]) -> list[float]:
+        return [k / sum(found) for k in found]
+
+    assert figures["placing"][0] == figures["placing"][4] == 0, figures
+    assert np.allclose(shares(figures["placing"]), [0, 60 / 160, 20 / 160, 80 / 160, 0], atol=0.015)
+    assert np.allclose(shares(figures["placing_after_update"]), [0, 0.75, 0.25, 0, 0], atol=0.015)
+    assert figures["placing_all_placed"] is None, figures
+    assert np.allclose(shares(figures["costing"]), [0.4, 0, 0, 0.6, 0], atol=0.015), figures
+    assert figures["costing"][1] == figures["costing"][2] == figures["costing"][4] == 0
+    assert figures["costing_all_cheapest"] is None, figures
 
 
 def test_a_round_merges_the_best_with_the_other_workers_latest_answer() -> None:
