@@ -34,6 +34,7 @@ TASK_ID = "IT"  # a task-funded intervention: its requests are never matched
 UNKNOWN = "PX"  # a provider id no provider row has
 # Weights whose products with whole km, tenths and ranks end on half a cent.
 DISTANCE_WEIGHTS = ("0", "2", "0.35", "2.5", "0.125", "1.005")
+ODD_TENTH_WEIGHTS = ("0.35", "0.05")  # times an odd number of tenths of a km: half a cent
 PREFERENCE_WEIGHTS = ("0", "25", "12.5", "0.333")
 CONTINUITY_WEIGHTS = ("0", "50", "33.335", "0.005")
 AGING = ("0.02", "0.1", "0.05", "0.25")  # 0.05 x 10 x odd weeks is a half point
@@ -259,7 +260,10 @@ def _noise(draw: st.DrawFn, round_: Round) -> Round:
 
 def _distance_limit(draw: st.DrawFn, round_: Round) -> Round:
     """A distance limit exactly on a candidate pair's distance, or a tenth below it (that
-    pair then lies one tenth of a km beyond), or the drawn one."""
+    pair then lies one tenth of a km beyond), or the drawn one; and now and then a weight per
+    km that puts a pair at an odd tenth of a km on half a cent (``ODD_TENTH_WEIGHTS``: without
+    it, that edge hung on how often the drawn weight and a known distance met, and a new
+    Hypothesis version drew it in 1 round of 200)."""
     kind = draw(st.sampled_from(["drawn", "on", "on", "below"]))
     providers = {p.provider_id: p for p in round_.providers}
     distances = sorted(
@@ -270,11 +274,15 @@ def _distance_limit(draw: st.DrawFn, round_: Round) -> Round:
             if pid in providers and (km := distance_km(r, providers[pid])) is not None and km > 0.2
         }
     )
-    if kind == "drawn" or not distances:
-        return round_
-    km = draw(st.sampled_from(distances))
-    limit = km if kind == "on" else round(km - 0.1, 1)
-    policy = round_.effective_policy().model_copy(update={"max_distance_km": limit})
+    policy = round_.effective_policy()
+    if any(round(km * 10) % 2 for km in distances) and often(draw, 2):
+        weight = Decimal(draw(st.sampled_from(ODD_TENTH_WEIGHTS)))
+        weights = policy.weights.model_copy(update={"distance_per_km": weight})
+        policy = policy.model_copy(update={"weights": weights})
+    if kind != "drawn" and distances:
+        km = draw(st.sampled_from(distances))
+        limit = km if kind == "on" else round(km - 0.1, 1)
+        policy = policy.model_copy(update={"max_distance_km": limit})
     return round_.model_copy(update={"policy": policy})
 
 
