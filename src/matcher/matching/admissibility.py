@@ -17,6 +17,7 @@ from matcher.domain.money import to_cents
 from matcher.matching.candidates import Candidates, Codes
 from matcher.matching.overrides import Overrides
 from matcher.matching.problem import Rejection, RejectReason
+from matcher.matching.ragged import spread
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -64,8 +65,8 @@ def _certificates(
     key = cands.provider * n_iid + pair_iid
     lo = np.searchsorted(table[:, 0], key, side="left")
     count = np.searchsorted(table[:, 0], key, side="right") - lo
-    pair = np.repeat(np.arange(key.size), count)
-    row = lo[pair] + np.arange(pair.size) - np.repeat(np.cumsum(count) - count, count)
+    pair, within = spread(count)
+    row = lo[pair] + within
     valid_from, valid_to, day = table[row, 1], table[row, 2], start[pair]
     covered = np.bincount(pair[(valid_from <= day) & (day <= valid_to)], minlength=key.size) > 0
     last_expired = np.full(key.size, -1, dtype=np.int64)
@@ -89,8 +90,7 @@ def _missing_specialism(
     per_request = np.asarray([len(c) for c in needed], dtype=np.int64)
     first = np.cumsum(per_request) - per_request
     count = per_request[cands.request]
-    pair = np.repeat(np.arange(cands.request.size), count)
-    within = np.arange(pair.size) - np.repeat(np.cumsum(count) - count, count)
+    pair, within = spread(count)
     wanted = flat[first[cands.request[pair]] + within]
     lacking = ~_member(cands.provider[pair] * width + wanted, has)
     return np.bincount(pair[lacking], minlength=cands.request.size) > 0

@@ -14,6 +14,7 @@ import numpy.typing as npt
 from matcher.domain import Request, Round
 from matcher.domain.money import cents_to_euros, to_cents
 from matcher.matching.problem import units_of
+from matcher.matching.ragged import spread
 
 IntArray = npt.NDArray[np.int64]
 
@@ -89,8 +90,7 @@ def candidates(round_: Round, requests: Sequence[Request], codes: Codes) -> Cand
     by_iid = np.argsort(offer_iid, kind="stable")
     bounds = np.searchsorted(offer_iid[by_iid], np.arange(len(codes.intervention) + 1))
     first, count = bounds[request_iid], bounds[request_iid + 1] - bounds[request_iid]
-    offer_request = np.repeat(np.arange(len(requests), dtype=np.int64), count)
-    within = np.arange(offer_request.size) - np.repeat(np.cumsum(count) - count, count)
+    offer_request, within = spread(count)
     offer_source = by_iid[first[offer_request] + within]
 
     bid_request = np.asarray([r for r, _ in bids], dtype=np.int64)

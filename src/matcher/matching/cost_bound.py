@@ -30,6 +30,7 @@ import scipy.sparse as sp
 from matcher.matching.backends.base import Backend, StageStatus
 from matcher.matching.formulation import Part, reduced_row
 from matcher.matching.problem import MatchingProblem
+from matcher.matching.ragged import spread
 from matcher.matching.stages import CLASS_STAGES, COST_STAGE, PartSolution, solve_part
 
 ABSOLUTE_GAP = 0.999  # integer objectives: a gap below one cent is a proof
@@ -85,7 +86,7 @@ def relaxation(problem: MatchingProblem, part: Part, solution: PartSolution) -> 
     order = np.argsort(local, kind="stable")
     counts = np.bincount(local, minlength=requests.size)
     pairs = np.full((requests.size, int(counts.max(initial=1))), part.cols.size, dtype=np.int64)
-    slot = np.arange(order.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    _, slot = spread(counts)
     pairs[local[order], slot] = order
     must = np.zeros(requests.size, dtype=np.bool_)
     rank = problem.urgency_rank[requests][local]
