@@ -219,12 +219,25 @@ def grid(page: Page, key: str) -> Locator:
     return page.locator(f"[class*='st-key-{key}']").get_by_test_id("stDataFrame").first
 
 
+# The metric values whose text is wider than their box (Streamlit then cuts them with "…").
+CUT_METRICS = """() => [...document.querySelectorAll('[data-testid=stMetricValue]')]
+    .filter(value => [...value.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth))
+    .map(value => value.innerText)"""
+
+
 def run_matching(page: Page) -> None:
     page.get_by_role("button", name="Run matching").click()
     expect(page.get_by_text("Proposals (")).to_be_visible(timeout=180_000)
     expect(page.get_by_test_id("stMetric").filter(has_text="Status")).to_contain_text(
         re.compile("Proven best|Best found")
     )
+    # In a window 1,280 pixels wide (Playwright's default) no figure is cut: five equal
+    # columns showed "Proven b…" there.
+    size = page.viewport_size
+    assert size is not None
+    page.set_viewport_size({"width": 1280, "height": size["height"]})
+    assert page.evaluate(CUT_METRICS) == []
+    page.set_viewport_size(size)
 
 
 def test_pin_award_run_again_remove_a_pin_revoke_and_see_it_in_the_history(
