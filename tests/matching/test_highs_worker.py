@@ -289,14 +289,19 @@ def test_the_search_path_never_beats_the_optimum_and_its_bound_holds(round_: Rou
 def test_merging_two_searched_answers_keeps_every_row_and_the_better_value() -> None:
     """``neighbourhoods.merge`` needs ``highspy``, which this process must not load: the
     check runs in a process of its own (tests/matching/worker_merge_check.py, a 400-request
-    scale round at place_normal, two searches of other seeds from the greedy start) and
-    prints its figures, judged here."""
+    scale round at place_normal, two searches of other seeds from the greedy start, merged as
+    one MIP and piece by piece) and prints its figures, judged here."""
     figures = _figures_of("tests.matching.worker_merge_check")
     # Two different answers, or the merge had nothing to decide.
     assert figures["pairs_where_x_and_y_differ"] > 0, figures
     assert all(figures["feasible_matrix"].values()), figures
     assert all(figures["feasible_problem"].values()), figures
     assert figures["merged"] >= max(figures["x"], figures["y"]), figures
+    # Piece by piece: the split is a partition that no request or small row crosses, and the
+    # result is never worse than the better answer.
+    assert figures["pieces"] > 1, figures
+    assert figures["pieces_split"], figures
+    assert figures["merged_in_pieces"] >= max(figures["x"], figures["y"]), figures
     assert figures["lp_status"] == "Optimal", figures
     assert figures["merged"] <= figures["lp_bound"] + 1e-6, figures
     assert not figures["ortools_loaded"], figures

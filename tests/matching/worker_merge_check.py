@@ -5,7 +5,10 @@
 of the whole round as ``HighsSession`` sends it and moves it to the ``place_normal`` stage
 (objective of ``stage_objectives``; the earlier stages' rows are left out, they only narrow
 the feasible set). From the greedy start it runs one search (``Neighbourhoods.improve``) with
-seed 1 and one with seed 2, merges the two answers and reports their values, whether each
+seed 1 and one with seed 2, merges the two answers (as one MIP, as ``merge`` does for so few
+differing pairs, and piece by piece, ``merge_in_pieces``), reports how the differing pairs
+were split into pieces (``pieces_split``: every pair in exactly one piece, and no request or
+limit row of at most ``ROW_CAP`` pairs in two), and reports their values, whether each
 satisfies every row (checked here on the model's matrix and, separately, on the problem's
 own ``assign_once`` and limit rows), and the LP relaxation's optimum from a fresh HiGHS
 model as an upper bound. tests/matching/test_highs_worker.py runs it and judges the figures.
@@ -26,7 +29,7 @@ import numpy.typing as npt
 
 from matcher.highs_worker import LARGE_COLUMNS
 from matcher.highs_worker.model import LiveModel
-from matcher.highs_worker.neighbourhoods import merge
+from matcher.highs_worker.neighbourhoods import ROW_CAP, merge, merge_in_pieces
 from matcher.matching.build import build_problem
 from matcher.matching.formulation import linear_model, whole
 from matcher.matching.greedy import fill
@@ -108,10 +111,13 @@ def check() -> dict[str, Any]:
     x = model.search.improve(model, start, time.perf_counter() + SEARCH_SECONDS, 1).x
     y = model.search.improve(model, start, time.perf_counter() + SEARCH_SECONDS, 2).x
     merged = merge(model, x, y, MERGE_SECONDS)
+    differ = np.flatnonzero(x != y).astype(np.int64)
+    better = x if value_of(objective, x) >= value_of(objective, y) else y
+    in_pieces = merge_in_pieces(model, better, differ, MERGE_SECONDS)
     bound, status = lp_optimum(model)
 
     def value(answer: npt.NDArray[np.bool_]) -> int:
-        return int(objective[answer].sum())
+        return value_of(objective, answer)
 
     return {
         "stage": name,
@@ -122,17 +128,51 @@ def check() -> dict[str, Any]:
         "x": value(x),
         "y": value(y),
         "merged": value(merged),
-        "pairs_where_x_and_y_differ": int((x != y).sum()),
-        "feasible_matrix": {k: satisfies_matrix(model, a) for k, a in _named(x, y, merged)},
-        "feasible_problem": {k: satisfies_problem(problem, a) for k, a in _named(x, y, merged)},
+        "merged_in_pieces": value(in_pieces),
+        "pairs_where_x_and_y_differ": int(differ.size),
+        "pieces": len(model.search.pieces(differ)),
+        "pieces_split": pieces_split(model, differ),
+        "feasible_matrix": {
+            k: satisfies_matrix(model, a) for k, a in _named(x, y, merged, in_pieces)
+        },
+        "feasible_problem": {
+            k: satisfies_problem(problem, a) for k, a in _named(x, y, merged, in_pieces)
+        },
         "lp_bound": bound,
         "lp_status": status,
         "ortools_loaded": any(m == "ortools" or m.startswith("ortools.") for m in sys.modules),
     }
 
 
+def value_of(objective: npt.NDArray[np.int64], answer: npt.NDArray[np.bool_]) -> int:
+    return int(objective[answer].sum())
+
+
+def pieces_split(model: LiveModel, differ: npt.NDArray[np.int64]) -> bool:
+    """Every differing pair in exactly one piece, and no request and no limit row of at most
+    ``ROW_CAP`` pairs holding pairs of two pieces (counted here from the model's matrix)."""
+    pieces = model.search.pieces(differ)
+    together = np.sort(np.concatenate(pieces)) if pieces else np.zeros(0, dtype=np.int64)
+    if not np.array_equal(together, np.sort(differ)):
+        return False
+    n_assign = model.search.n_requests
+    limits = model.matrix[n_assign : n_assign + model.search.limit_cols.shape[0]].tocsr()
+    small = np.diff(limits.indptr) <= ROW_CAP
+    owner_of_request: dict[int, int] = {}
+    owner_of_row: dict[int, int] = {}
+    for k, piece in enumerate(pieces):
+        for j in piece.tolist():
+            request = int(model.matrix[:n_assign, j].nonzero()[0][0])
+            if owner_of_request.setdefault(request, k) != k:
+                return False
+            for row in limits[:, j].nonzero()[0].tolist():
+                if small[row] and owner_of_row.setdefault(row, k) != k:
+                    return False
+    return True
+
+
 def _named(*answers: npt.NDArray[np.bool_]) -> list[tuple[str, npt.NDArray[np.bool_]]]:
-    return list(zip(("x", "y", "merged"), answers, strict=True))
+    return list(zip(("x", "y", "merged", "in_pieces"), answers, strict=True))
 
 
 if __name__ == "__main__":

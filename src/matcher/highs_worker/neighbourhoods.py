@@ -19,25 +19,46 @@ import highspy
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 if TYPE_CHECKING:
     from matcher.highs_worker.model import LiveModel
 
-# Measured on a 5,000-request scarce round of benchmarks/scale.py (seed 2, not the reported
-# seed 1), 5 s of search from the greedy start: freeing 2,500 pairs with 0.5 s per sub-MIP
-# gained 89 points, 1,000 pairs with 0.2 s 364, 400 pairs with 0.1 s 848: many small
-# neighbourhoods solved to the end beat a few large ones stopped at their limit.
 ROW_CAP = 400  # a limit row with more pairs than this is not a neighbourhood of its own
-COLUMN_CAP = 400  # free at most this many pairs at once (the sub-MIP stays quick)
-# Seconds for one sub-MIP: a neighbourhood HiGHS cannot settle quickly is left for the next
-# one. Measured 2026-12-06 (6 s of search from the greedy start, one core, place_normal): the
-# median sub-MIP takes 9 ms, and the few that ran to 0.1 s took a fifth of the search's time;
-# at 0.01 s the search gained 1,084-1,191 points against 727-946 at 0.1 s on the 5,000-request
-# round (seeds 1-3 and 7-9), 1,040-1,145 against 908-974 on another draw of it (round seed 2),
-# and about 11% more at 20,000 requests. The cost stage's sub-MIPs are harder to prove (cents,
-# not points): there 0.1 s gained as much as 0.2 s and more than 0.05 or 0.015 s, so it stays.
-SUB_TIME_CLASS = 0.01
-SUB_TIME_COST = 0.1
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How much one sub-MIP may free (pairs) and take (seconds), and whether HiGHS is given
+    the current answer as its start: many quick neighbourhoods solved to the end beat a few
+    large ones stopped at their limit."""
+
+    columns: int
+    seconds: float
+    start: bool
+
+
+# The placement stages (measured 2026-12-06, 6 s of search from the greedy start on one core,
+# place_normal of benchmarks/scale.py): the median sub-MIP takes 9 ms and the few HiGHS cannot
+# settle took a fifth of the search's time at 0.1 s; cut at 0.01 s, freeing up to 800 pairs
+# (the requests of both rows drawn, where 400 cut the second row short) gained 1,345-1,381
+# points at 5,000 requests (round seed 1; 1,355-1,413 on round seed 2) against 1,143-1,184
+# with 400 pairs and 0.01 s and 727-946 with 400 pairs and 0.1 s; at 20,000 requests 2,603
+# against 1,920-1,950. 600 or 1,000 pairs gained less than 800, 1,400 far less; at 0.02 s
+# fewer sub-MIPs ran and gained less, and 0.005 s ran no more of them than 0.01 s.
+CLASS_REACH = Reach(columns=800, seconds=0.01, start=True)
+# The cost stage's sub-MIPs are harder to prove (cents, not points): 400 pairs and 0.1 s gained
+# 0.53-0.60 M cents in 3 s where 800 pairs gained 0.18-0.25 M; 0.2 s as much as 0.1 s, 0.05
+# and 0.015 s less. (Until 2026-12-04, on seed 2 of the 5,000-request round, 5 s: 2,500 pairs
+# with 0.5 s gained 89 points, 1,000 with 0.2 s 364, 400 with 0.1 s 848.)
+# No start: given one, HiGHS 1.16 can call it optimal when its presolve fixes a column (the bug
+# ``LiveModel.mip`` works around); 42 of 185 cost-stage sub-MIPs reported an objective other
+# than their answer's own, and run again without the start 80 of 81 such sub-MIPs found better.
+# Without starts a 3 s search gained 0.52-0.72 M cents against 0.40-0.58 M (5,000 requests;
+# round seed 2 0.89-1.40 M against 0.50-1.29 M; 20,000 requests 1.46-2.52 M against
+# 1.40-2.39 M). Every answer is still checked and kept only when better. The class stages keep
+# their start: without it they gained no more, and a sub-MIP cut at 0.01 s needs it.
+COST_REACH = Reach(columns=400, seconds=0.1, start=False)
 MIN_TIME = 0.05  # no sub-MIP is started with less time than this left
 
 
@@ -72,9 +93,9 @@ class Neighbourhoods:
         first = value
         sign = 1.0 if model.maximize else -1.0
         exhausted = proven = False
-        sub_time = SUB_TIME_CLASS if model.maximize else SUB_TIME_COST
+        reach = CLASS_REACH if model.maximize else COST_REACH
         while deadline - time.perf_counter() > MIN_TIME:
-            free = self._neighbourhood(rng, draw)
+            free = self._neighbourhood(rng, draw, reach.columns)
             if free is None:
                 # Nothing could do better: for a placement stage every request with points
                 # is placed (the most a stage can reach); for the cost stage only a stop.
@@ -82,7 +103,8 @@ class Neighbourhoods:
                 break
             left = deadline - time.perf_counter()
             whole = free.size == model.n  # a small part: the neighbourhood is all of it
-            found = sub_mip(model, free, x, activity, left if whole else min(sub_time, left))
+            seconds = left if whole else min(reach.seconds, left)
+            found = sub_mip(model, free, x, activity, seconds, start=reach.start)
             if found is not None:
                 y, new_activity, optimal = found
                 # Only the free pairs changed: a sum over them, not over the whole part.
@@ -98,7 +120,7 @@ class Neighbourhoods:
         return Found(x, round(sign * (value - first)), exhausted, proven)
 
     def _neighbourhood(
-        self, rng: np.random.Generator, draw: "_SeedWeights"
+        self, rng: np.random.Generator, draw: "_SeedWeights", column_cap: int
     ) -> npt.NDArray[np.int64] | None:
         seed = draw.request(rng)
         if seed is None:
@@ -119,11 +141,28 @@ class Neighbourhoods:
         cols: list[npt.NDArray[np.int64]] = []
         total = 0
         for r in [seed, *chosen.tolist()]:
-            if total >= COLUMN_CAP:
+            if total >= column_cap:
                 break
             cols.append(self.request_cols[r])
             total += self.request_cols[r].size
         return np.unique(np.concatenate(cols))
+
+    def pieces(self, pairs: npt.NDArray[np.int64]) -> list[npt.NDArray[np.int64]]:
+        """``pairs`` split into the sets joined by a request or a limit row of at most
+        ``ROW_CAP`` pairs (rows shared by many requests are left to the sub-MIPs' own rows),
+        largest first: pieces that can be re-decided one at a time (``merge``)."""
+        limits = sp.csc_matrix(self.col_limits[:, pairs])
+        limits = sp.csc_matrix(sp.diags(self.small_row.astype(np.float64)) @ limits)
+        limits.eliminate_zeros()
+        requests = sp.csr_matrix(
+            (np.ones(pairs.size), (self.request[pairs], np.arange(pairs.size))),
+            shape=(self.n_requests, pairs.size),
+        )
+        joined = (limits.T @ limits) + (requests.T @ requests)
+        _, label = connected_components(joined, directed=False)
+        order = np.argsort(label, kind="stable")
+        groups = np.split(pairs[order], np.cumsum(np.bincount(label))[:-1])
+        return sorted(groups, key=lambda group: -group.size)
 
     def _rows_of(self, j: int) -> npt.NDArray[np.int32]:
         start, end = self.col_limits.indptr[j], self.col_limits.indptr[j + 1]
@@ -193,18 +232,56 @@ class Found:
 def merge(
     model: "LiveModel", x: npt.NDArray[np.bool_], y: npt.NDArray[np.bool_], time_limit: float
 ) -> npt.NDArray[np.bool_]:
-    """The best combination of two answers that both satisfy every row: the pairs on which
-    they agree stay, the pairs where they differ are re-decided by one small MIP (each of the
-    two answers is a solution of it, so the result is never worse than the better one)."""
+    """The best combination found of two answers that both satisfy every row: the pairs on
+    which they agree stay, the pairs where they differ are re-decided, starting from the
+    better answer, so the result is never worse than it.
+
+    Differing pairs no more than one neighbourhood's (``Reach.columns``) are one MIP; more
+    are re-decided in pieces (``merge_in_pieces``). Why: after two searches of 0.7 s on the
+    5,000-request round of benchmarks/scale.py the answers differ in about 1,800 pairs, and
+    one MIP over them found nothing better than the better answer in 0.5 s (it needed 2 s),
+    where the pieces (about 45, the largest 300 pairs) gained 114-145 points in 0.15 s."""
     sign = 1.0 if model.maximize else -1.0
     base = x if sign * float(model.cost[x].sum() - model.cost[y].sum()) >= 0 else y
     differ = np.flatnonzero(x != y).astype(np.int64)
     if differ.size == 0 or time_limit < MIN_TIME:
         return base
+    reach = CLASS_REACH if model.maximize else COST_REACH
+    if differ.size > reach.columns:
+        return merge_in_pieces(model, base, differ, time_limit)
     found = sub_mip(model, differ, base, model.matrix @ base.astype(np.float64), time_limit)
     if found is None or sign * float(model.cost[found[0]].sum() - model.cost[base].sum()) < 0:
         return base
     return found[0]
+
+
+def merge_in_pieces(
+    model: "LiveModel",
+    base: npt.NDArray[np.bool_],
+    differ: npt.NDArray[np.int64],
+    time_limit: float,
+) -> npt.NDArray[np.bool_]:
+    """``base`` with the ``differ`` pairs re-decided piece by piece: a piece is a set of them
+    joined by a request or by a limit row of at most ``ROW_CAP`` pairs
+    (``Neighbourhoods.pieces``), each one sub-MIP of the stage's ``Reach``, largest first,
+    until ``time_limit``; only improvements are kept."""
+    sign = 1.0 if model.maximize else -1.0
+    deadline = time.perf_counter() + time_limit
+    reach = CLASS_REACH if model.maximize else COST_REACH
+    result, value = base, float(model.cost[base].sum())
+    activity = model.matrix @ base.astype(np.float64)
+    for free in model.search.pieces(differ):
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            break
+        found = sub_mip(model, free, result, activity, min(reach.seconds, left), reach.start)
+        if found is None:
+            continue
+        cost = model.cost[free]
+        candidate = value + float(cost[found[0][free]].sum() - cost[result[free]].sum())
+        if sign * (candidate - value) > 0.5:
+            result, activity, value = found[0], found[1], candidate
+    return result
 
 
 def sub_mip(
@@ -213,11 +290,12 @@ def sub_mip(
     x: npt.NDArray[np.bool_],
     activity: npt.NDArray[np.float64],
     time_limit: float,
+    start: bool = True,
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64], bool] | None:
     """``x`` with the ``free`` pairs re-decided by a MIP over them alone, its row activity and
     whether HiGHS proved that MIP; None when it found nothing or its answer breaks a row of
     the whole model (never accepted). ``activity`` is ``A x``: only the rows the free pairs
-    touch change."""
+    touch change. ``start``: give HiGHS ``x`` as its start (``Reach.start``)."""
     columns = sp.csc_matrix(model.matrix[:, free])
     touched = np.unique(columns.indices)
     sub = sp.csc_matrix(sp.csr_matrix(columns)[touched])
@@ -241,10 +319,11 @@ def sub_mip(
     highs.setOptionValue("mip_rel_gap", 0.0)
     highs.setOptionValue("time_limit", max(time_limit, 0.01))
     highs.passModel(lp)
-    hint = highspy.HighsSolution()
-    hint.col_value = x[free].astype(np.float64)
-    hint.value_valid = True
-    highs.setSolution(hint)
+    if start:
+        hint = highspy.HighsSolution()
+        hint.col_value = x[free].astype(np.float64)
+        hint.value_valid = True
+        highs.setSolution(hint)
     highs.run()
     solution = highs.getSolution()
     if not solution.value_valid:
