@@ -62,6 +62,12 @@ COST_REACH = Reach(columns=400, seconds=0.1, start=False)
 MIN_TIME = 0.05  # no sub-MIP is started with less time than this left
 
 
+def reach_of(model: "LiveModel") -> Reach:
+    """The reach of the model's current stage: a placement stage maximises, the cost stage
+    minimises."""
+    return CLASS_REACH if model.maximize else COST_REACH
+
+
 class Neighbourhoods:
     """The request and limit-row structure of a part, read once off its matrix."""
 
@@ -93,7 +99,7 @@ class Neighbourhoods:
         first = value
         sign = 1.0 if model.maximize else -1.0
         exhausted = proven = False
-        reach = CLASS_REACH if model.maximize else COST_REACH
+        reach = reach_of(model)
         while deadline - time.perf_counter() > MIN_TIME:
             free = self._neighbourhood(rng, draw, reach.columns)
             if free is None:
@@ -246,7 +252,7 @@ def merge(
     differ = np.flatnonzero(x != y).astype(np.int64)
     if differ.size == 0 or time_limit < MIN_TIME:
         return base
-    reach = CLASS_REACH if model.maximize else COST_REACH
+    reach = reach_of(model)
     if differ.size > reach.columns:
         return merge_in_pieces(model, base, differ, time_limit)
     found = sub_mip(model, differ, base, model.matrix @ base.astype(np.float64), time_limit)
@@ -267,7 +273,7 @@ def merge_in_pieces(
     until ``time_limit``; only improvements are kept."""
     sign = 1.0 if model.maximize else -1.0
     deadline = time.perf_counter() + time_limit
-    reach = CLASS_REACH if model.maximize else COST_REACH
+    reach = reach_of(model)
     result, value = base, float(model.cost[base].sum())
     activity = model.matrix @ base.astype(np.float64)
     for free in model.search.pieces(differ):
