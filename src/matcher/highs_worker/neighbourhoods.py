@@ -242,8 +242,10 @@ def merge(
     which they agree stay, the pairs where they differ are re-decided, starting from the
     better answer, so the result is never worse than it.
 
-    Differing pairs no more than one neighbourhood's (``Reach.columns``) are one MIP; more
-    are re-decided in pieces (``merge_in_pieces``). Why: after two searches of 0.7 s on the
+    Differing pairs no more than one neighbourhood's (``Reach.columns``) are one MIP, with or
+    without a start as the stage's sub-MIPs (``Reach.start``: a cost-stage merge given the
+    better answer as its start was seen calling it optimal where the pieces found better);
+    more are re-decided in pieces (``merge_in_pieces``). Why: after two searches of 0.7 s on the
     5,000-request round of benchmarks/scale.py the answers differ in about 1,800 pairs, and
     one MIP over them found nothing better than the better answer in 0.5 s (it needed 2 s),
     where the pieces (about 45, the largest 300 pairs) gained 114-145 points in 0.15 s."""
@@ -255,7 +257,8 @@ def merge(
     reach = reach_of(model)
     if differ.size > reach.columns:
         return merge_in_pieces(model, base, differ, time_limit)
-    found = sub_mip(model, differ, base, model.matrix @ base.astype(np.float64), time_limit)
+    activity = model.matrix @ base.astype(np.float64)
+    found = sub_mip(model, differ, base, activity, time_limit, reach.start)
     if found is None or sign * float(model.cost[found[0]].sum() - model.cost[base].sum()) < 0:
         return base
     return found[0]
